@@ -1,0 +1,3 @@
+from eligibility.cli import app
+
+app(prog_name="eligibility")

@@ -1,0 +1,167 @@
+"""The calculator: rule packs loaded once, any number of applicants evaluated.
+
+`Calculator.evaluate` asks the durable-rules engine which rules of the
+applicant's region hold, then applies what the packs say around the rules:
+effective dates, proposed status, amounts, and exclusivity groups (one benefit
+of a group, the highest amount: 就高不重复).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from eligibility.catalogue import Catalogue
+from eligibility.engine import CompiledRule, DurableEngine
+from eligibility.logic import Truth, applicant_facts, missing_facts, rule_condition
+from eligibility.profile import ApplicantProfile, parse_profile
+from eligibility.report import Entitlement, Report, SourceRef
+from eligibility.rulepack import FixedAmount, MatchingAmount, Rule, RulePack, UnpublishedAmount
+
+AMOUNT_NOT_PUBLISHED = "amount not published"
+
+
+class Calculator:
+    """Evaluates applicant profiles against loaded rule packs. Thread-safe."""
+
+    def __init__(self, catalogue: Catalogue) -> None:
+        self.catalogue = catalogue
+        self._engines: dict[str, DurableEngine] = {}
+        self._lock = threading.Lock()
+
+    @classmethod
+    def default(cls) -> Calculator:
+        """The rule packs shipped with the package."""
+        return cls(Catalogue.from_directory())
+
+    @classmethod
+    def from_directory(cls, directory: Path | str) -> Calculator:
+        """The rule packs of another directory (e.g. a region's draft rules)."""
+        return cls(Catalogue.from_directory(directory))
+
+    @property
+    def rules_version(self) -> str:
+        return self.catalogue.rules_version
+
+    def engine(self, region: str) -> DurableEngine:
+        """The compiled engine of one region, built on first use."""
+        with self._lock:
+            if region not in self._engines:
+                pack = self.catalogue.pack(region)
+                rules = pack.rules if pack else ()
+                definitions = pack.definitions if pack else {}
+                self._engines[region] = DurableEngine([CompiledRule(rule, definitions) for rule in rules])
+            return self._engines[region]
+
+    def evaluate(self, profile: ApplicantProfile | Mapping[str, Any], as_of: date | None = None) -> Report:
+        """The report of one applicant at `as_of` (default: today)."""
+        if not isinstance(profile, ApplicantProfile):
+            profile = parse_profile(profile)
+        as_of = as_of or date.today()
+        pack = self.catalogue.pack(profile.region)
+        facts = applicant_facts(profile, as_of)
+        truths = self.engine(profile.region).evaluate(facts)
+        entitlements: list[Entitlement] = []
+        if pack is not None:
+            for rule, holds in zip(pack.rules, truths, strict=True):
+                entitlement = _entitlement(pack, rule, holds, profile, facts, as_of)
+                if entitlement is not None:
+                    entitlements.append(entitlement)
+        entitlements = resolve_exclusivity(entitlements)
+        granted_cash = [item for item in entitlements if item.status == "granted" and item.kind == "cash"]
+        return Report(
+            applicant_id=profile.id,
+            region=profile.region,
+            zone=profile.zone,
+            as_of=as_of,
+            rules_version=self.rules_version,
+            entitlements=tuple(entitlements),
+            total_cash_yuan=sum(item.amount_yuan for item in granted_cash if item.amount_yuan is not None),
+            cash_not_summed=tuple(item.benefit_id for item in granted_cash if item.amount_yuan is None),
+        )
+
+
+def _entitlement(
+    pack: RulePack, rule: Rule, holds: Truth, profile: ApplicantProfile, facts: dict[str, Any], as_of: date
+) -> Entitlement | None:
+    """What one rule means for the applicant; None when it does not apply."""
+    if not rule.effective.covers(as_of) or holds is False:
+        return None
+    if holds is None:
+        if rule.status == "proposed":
+            return None  # a planned benefit is listed only to those who would meet it
+        status = "needs_info"
+        missing = tuple(missing_facts(rule_condition(rule), facts, pack.definitions))
+    else:
+        status = "proposed" if rule.status == "proposed" else "granted"
+        missing = ()
+    amount, note = rule_amount(rule, profile)
+    return Entitlement(
+        benefit_id=rule.id,
+        region=pack.region,
+        name=rule.name,
+        kind=rule.kind,
+        applicant=rule.applicant,
+        status=status,
+        amount_yuan=amount,
+        amount_note=note,
+        frequency=rule.frequency,
+        exclusivity_group=rule.exclusivity_group,
+        missing_facts=missing,
+        source=SourceRef(document=rule.source.document, quote=rule.source.quote),
+        assumptions=rule.assumptions,
+    )
+
+
+def rule_amount(rule: Rule, profile: ApplicantProfile) -> tuple[int | None, str | None]:
+    """The amount in yuan (None when unknown) and a note saying why or how."""
+    amount = rule.amount
+    if amount is None:
+        return None, None
+    if isinstance(amount, FixedAmount):
+        return amount.yuan, None
+    if isinstance(amount, UnpublishedAmount):
+        return None, f"{AMOUNT_NOT_PUBLISHED}: {amount.note}"
+    if isinstance(amount, MatchingAmount):
+        return matching_amount(amount, profile)
+    raise AssertionError(f"unreachable amount {amount!r}")
+
+
+def matching_amount(amount: MatchingAmount, profile: ApplicantProfile) -> tuple[int | None, str | None]:
+    """Matching funds: the ratio times the amounts of the awards at the matched levels."""
+    levels = ", ".join(amount.matching_award_levels)
+    if profile.awards is None:
+        return None, f"awards unknown: matches {amount.ratio:g}x the awards at levels {levels}"
+    matched = [award for award in profile.awards if award.level in amount.matching_award_levels]
+    if any(award.amount_yuan is None for award in matched):
+        return None, f"an award at levels {levels} has no amount: matching cannot be computed"
+    total = sum(award.amount_yuan or 0 for award in matched)
+    return round(total * amount.ratio), f"{amount.ratio:g}x the awards at levels {levels}: {total} yuan"
+
+
+def resolve_exclusivity(entitlements: list[Entitlement]) -> list[Entitlement]:
+    """One granted benefit per exclusivity group, the highest amount; the rest superseded.
+
+    Ties go to the rule written first in its pack. An unknown amount ranks lowest.
+    """
+    winners: dict[str, Entitlement] = {}
+    for item in entitlements:
+        if item.status != "granted" or item.exclusivity_group is None:
+            continue
+        best = winners.get(item.exclusivity_group)
+        if best is None or _rank(item) > _rank(best):
+            winners[item.exclusivity_group] = item
+    resolved = []
+    for item in entitlements:
+        winner = winners.get(item.exclusivity_group or "")
+        if item.status == "granted" and winner is not None and winner.benefit_id != item.benefit_id:
+            item = item.model_copy(update={"status": "superseded", "superseded_by": winner.benefit_id})
+        resolved.append(item)
+    return resolved
+
+
+def _rank(item: Entitlement) -> int:
+    return -1 if item.amount_yuan is None else item.amount_yuan

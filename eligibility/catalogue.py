@@ -1,0 +1,59 @@
+"""The loaded rule packs of every region, with a version that names them exactly."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+from eligibility.errors import UnknownRuleError
+from eligibility.loader import LoadedPack, load_directory
+from eligibility.rulepack import Definition, Rule, RulePack
+
+
+def default_rules_directory() -> Path:
+    """The packs installed with the package, or the repository's rules/ in a checkout."""
+    here = Path(__file__).resolve().parent
+    installed = here / "_rules"
+    return installed if installed.is_dir() else here.parent / "rules"
+
+
+class Catalogue:
+    """Every rule of every loaded pack, looked up by region or id."""
+
+    def __init__(self, loaded: Sequence[LoadedPack]) -> None:
+        self.loaded = tuple(loaded)
+        self._packs: dict[str, RulePack] = {item.pack.region: item.pack for item in self.loaded}
+        self._rules = {rule.id: (item.pack, rule) for item in self.loaded for rule in item.pack.rules}
+        digest = hashlib.sha256("".join(sorted(item.digest for item in self.loaded)).encode()).hexdigest()
+        # Any change to any pack file changes the version: reports are reproducible.
+        self.rules_version = digest[:12]
+        self.pack_versions = {item.pack.region: item.pack.version for item in self.loaded}
+
+    @classmethod
+    def from_directory(cls, directory: Path | str | None = None) -> Catalogue:
+        return cls(load_directory(Path(directory) if directory is not None else default_rules_directory()))
+
+    @property
+    def regions(self) -> list[str]:
+        return list(self._packs)
+
+    @property
+    def packs(self) -> list[RulePack]:
+        return list(self._packs.values())
+
+    def pack(self, region: str) -> RulePack | None:
+        return self._packs.get(region)
+
+    def rules(self) -> Iterator[tuple[RulePack, Rule]]:
+        yield from self._rules.values()
+
+    def rule(self, rule_id: str) -> tuple[RulePack, Rule]:
+        try:
+            return self._rules[rule_id]
+        except KeyError:
+            raise UnknownRuleError(rule_id) from None
+
+    def definitions(self, region: str) -> dict[str, Definition]:
+        pack = self._packs.get(region)
+        return dict(pack.definitions) if pack else {}

@@ -1,0 +1,191 @@
+"""The durable-rules engine: the only module that imports durable_rules.
+
+Each rule is compiled into two durable rules over one fact (the applicant):
+`certain` fires when the rule holds on the known facts, `possible` when it holds
+or could hold once unknown facts are supplied (whether a fact is known is an
+explicit flag on the fact). A rule that is possible but not certain needs
+information; neither, it fails. Negation is pushed down to the
+field tests, where an unknown fact keeps both readings open.
+
+Pitfalls of durable-rules 2.0.28 this module works around (see
+../shared/notes/engines-measured.md): a host of our own with no timer threads;
+one fact at a time (assert, collect, retract) with a unique id; a fact matching
+nothing raises MessageNotHandledException; booleans compared with == True; no
+`in` operator (chains of ==); an OR fires once per true branch (we collect a set).
+"""
+
+from __future__ import annotations
+
+import itertools
+import threading
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from durable import engine as durable
+
+from eligibility.logic import Facts, Truth, rule_condition
+from eligibility.rulepack import AllOf, Condition, Definition, DefinitionRef, FieldTest, NotOf, Rule
+from eligibility.vocabulary import FIELDS, TESTABLE_FIELDS, FieldKind
+
+Expression = dict[str, Any]
+KNOWN = "__known"  # suffix of the flag that says whether a fact is known
+_ALWAYS: Expression = {"applicant_kind" + KNOWN: True}  # applicant_kind is always known
+_NEVER: Expression = {"applicant_kind" + KNOWN: False}
+_NAMES = itertools.count()
+
+
+class _QuietHost(durable.Host):  # type: ignore[misc]
+    """A durable host without the background dispatch timers (they race evaluation)."""
+
+    def _run(self) -> None:
+        return None
+
+
+class _Recorder:
+    """The action of one compiled durable rule: note that it fired."""
+
+    def __init__(self, key: tuple[int, bool], fired: set[tuple[int, bool]]) -> None:
+        self.key = key
+        self.fired = fired
+
+    def fire(self, closure: Any) -> None:
+        self.fired.add(self.key)
+
+
+def encode_facts(facts: Facts) -> dict[str, Any]:
+    """Facts as durable sees them: ranks for ordered values, lists for tuples, and
+    a `<field>__known` flag per testable field (durable's `$nex` re-fires without end)."""
+    encoded: dict[str, Any] = {key + KNOWN: key in facts for key in TESTABLE_FIELDS}
+    for key, value in facts.items():
+        spec = FIELDS[key]
+        if spec.kind is FieldKind.ordered:
+            encoded[key] = spec.rank(value)
+        elif isinstance(value, tuple):
+            encoded[key] = list(value)
+        else:
+            encoded[key] = value
+    return encoded
+
+
+def _literal(field: str, value: Any) -> Any:
+    spec = FIELDS[field]
+    return spec.rank(value) if spec.kind is FieldKind.ordered else value
+
+
+def _test(test: FieldTest, negated: bool) -> Expression:
+    """A field test (or its negation) on a fact known to be present."""
+    field, operator, operand = test.field, test.operator, test.operand
+    if operator in ("eq", "in"):
+        values = operand if operator == "in" else (operand,)
+        if negated:
+            return _and([{"$neq": {field: _literal(field, value)}} for value in values])
+        return _or([{field: _literal(field, value)} for value in values])
+    if operator in ("at_least", "gte"):
+        bound = _literal(field, operand)
+        return {"$lt": {field: bound}} if negated else {"$gte": {field: bound}}
+    if operator == "lte":
+        return {"$gt": {field: operand}} if negated else {"$lte": {field: operand}}
+    if operator == "has":
+        wanted = operand if isinstance(operand, tuple) else (operand,)
+        if negated:
+            return _and([{"$iall": {field: {"$neq": {"$i": value}}}} for value in wanted])
+        return _or([{"$iany": {field: {"$i": value}}} for value in wanted])
+    raise AssertionError(f"unreachable operator {operator}")
+
+
+def _and(parts: Sequence[Expression]) -> Expression:
+    if not parts:
+        return _ALWAYS
+    return parts[0] if len(parts) == 1 else {"$and": list(parts)}
+
+
+def _or(parts: Sequence[Expression]) -> Expression:
+    if not parts:
+        return _NEVER
+    return parts[0] if len(parts) == 1 else {"$or": list(parts)}
+
+
+def compile_condition(
+    condition: Condition, definitions: Mapping[str, Definition], *, certain: bool, negated: bool = False
+) -> Expression:
+    """A durable expression true when `condition` is certainly (or possibly) true.
+
+    certainly(not X) = not possibly(X), so negation flips the reading as it
+    descends; at a field test, `certain` demands the fact, `possible` admits its absence.
+    """
+    if isinstance(condition, FieldTest):
+        presence = {condition.field + KNOWN: certain}
+        test = _test(condition, negated)
+        return _and([presence, test]) if certain else _or([presence, test])
+    if isinstance(condition, DefinitionRef):
+        return compile_condition(definitions[condition.definition].when, definitions, certain=certain, negated=negated)
+    if isinstance(condition, NotOf):
+        return compile_condition(condition.not_, definitions, certain=certain, negated=not negated)
+    parts = condition.all if isinstance(condition, AllOf) else condition.any
+    compiled = [compile_condition(part, definitions, certain=certain, negated=negated) for part in parts]
+    conjunction = isinstance(condition, AllOf) != negated  # De Morgan
+    return _and(compiled) if conjunction else _or(compiled)
+
+
+@dataclass(frozen=True)
+class CompiledRule:
+    rule: Rule
+    definitions: Mapping[str, Definition]
+
+
+class DurableEngine:
+    """Rules compiled once into a durable ruleset; evaluates any number of applicants.
+
+    Thread-safe: durable's state is shared, so evaluations are serialised.
+    """
+
+    def __init__(self, rules: Sequence[CompiledRule]) -> None:
+        self._rules = list(rules)
+        self._fired: set[tuple[int, bool]] = set()
+        self._lock = threading.Lock()
+        self._ids = itertools.count(1)
+        self._name = f"eligibility_{next(_NAMES)}"
+        definition: dict[str, Any] = {}
+        for index, compiled in enumerate(self._rules):
+            condition = rule_condition(compiled.rule)
+            for certain in (True, False):
+                expression = compile_condition(condition, compiled.definitions, certain=certain)
+                definition[f"r{index}_{'certain' if certain else 'possible'}"] = {
+                    "all": [{"m": expression}],
+                    "run": _Recorder((index, certain), self._fired).fire,
+                }
+        self._host = _QuietHost()
+        if definition:
+            self._host.register_rulesets({self._name: definition})
+
+    @property
+    def rules(self) -> list[Rule]:
+        return [compiled.rule for compiled in self._rules]
+
+    def evaluate(self, facts: Facts) -> list[Truth]:
+        """The truth of every rule, in order: True, False, or None (needs information)."""
+        if not self._rules:
+            return []
+        fact = encode_facts(facts)
+        with self._lock:
+            fact["id"] = next(self._ids)
+            self._fired.clear()
+            try:
+                self._host.assert_fact(self._name, fact)
+            except durable.MessageNotHandledException:
+                pass  # no rule matched: the common case
+            try:
+                self._host.retract_fact(self._name, fact)
+            except durable.MessageNotHandledException:
+                pass
+            fired = set(self._fired)
+        results: list[Truth] = []
+        for index in range(len(self._rules)):
+            if (index, True) in fired:
+                results.append(True)
+            elif (index, False) in fired:
+                results.append(None)
+            else:
+                results.append(False)
+        return results

@@ -1,0 +1,60 @@
+"""The project's one exception family: what went wrong, said so a user can fix it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+
+class EligibilityError(Exception):
+    """Base of every error the library raises on purpose."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with an input: where, what was given, what is allowed."""
+
+    field: str
+    message: str
+    value: Any = None
+
+    def __str__(self) -> str:
+        if self.value is None:
+            return f"{self.field}: {self.message}"
+        return f"{self.field}: {self.value!r}: {self.message}"
+
+
+class InputError(EligibilityError):
+    """An applicant profile (or a command's input) that cannot be evaluated."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(str(problem) for problem in problems))
+
+
+@dataclass(frozen=True)
+class RuleProblem:
+    """One thing wrong with a rule file, located as file:line."""
+
+    file: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.message}"
+
+
+class RulePackError(EligibilityError):
+    """A rule pack that does not load: every problem found, each as file:line: message."""
+
+    def __init__(self, problems: list[RuleProblem]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(str(problem) for problem in problems))
+
+
+class UnknownRuleError(EligibilityError):
+    """A rule id that no loaded pack defines."""
+
+    def __init__(self, rule_id: str) -> None:
+        self.rule_id = rule_id
+        super().__init__(f"no rule with id {rule_id}")

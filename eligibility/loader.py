@@ -1,0 +1,188 @@
+"""Loading rule packs from YAML: safe, strict, and every problem as file:line: message.
+
+YAML is read with the safe loader (no tags, no code), duplicate keys are errors,
+and each value's line is remembered so that schema errors point at the file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from eligibility.errors import RulePackError, RuleProblem
+from eligibility.rulepack import Rule, RulePack, check_pack
+
+try:  # the C parser when PyYAML was built with libyaml
+    _BaseLoader: type[yaml.SafeLoader] = yaml.CSafeLoader  # type: ignore[assignment]
+except AttributeError:  # pragma: no cover - depends on the PyYAML build
+    _BaseLoader = yaml.SafeLoader
+
+LinePath = tuple[str | int, ...]
+
+
+class _LineRecordingLoader(_BaseLoader):  # type: ignore[misc,valid-type]
+    """A safe loader that rejects duplicate keys and records each node's line."""
+
+    def __init__(self, stream: Any) -> None:
+        super().__init__(stream)
+        self.lines: dict[LinePath, int] = {}
+        self.problems: list[tuple[int, str]] = []
+
+    def construct_document(self, node: yaml.Node) -> Any:
+        self._record(node, ())
+        return super().construct_document(node)
+
+    def _record(self, node: yaml.Node, path: LinePath) -> None:
+        self.lines[path] = node.start_mark.line + 1
+        if isinstance(node, yaml.MappingNode):
+            seen: dict[Any, int] = {}
+            for key_node, value_node in node.value:
+                key = key_node.value
+                line = key_node.start_mark.line + 1
+                if key in seen:
+                    self.problems.append((line, f"duplicate key {key!r} (first at line {seen[key]})"))
+                seen[key] = line
+                self.lines[(*path, key)] = line
+                self._record(value_node, (*path, key))
+                self.lines[(*path, key)] = line
+        elif isinstance(node, yaml.SequenceNode):
+            for index, item in enumerate(node.value):
+                self._record(item, (*path, index))
+
+
+@dataclass(frozen=True)
+class LoadedPack:
+    """A validated pack and the file it came from."""
+
+    pack: RulePack
+    path: Path
+    digest: str
+
+
+def read_yaml(path: Path) -> tuple[Any, dict[LinePath, int], list[RuleProblem]]:
+    """Parse one YAML file; return data, the line of each path, and syntax problems."""
+    text = path.read_text(encoding="utf-8")
+    loader = _LineRecordingLoader(text)
+    try:
+        data = loader.get_single_data()
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else 1
+        return None, {}, [RuleProblem(str(path), line, f"not valid YAML: {getattr(error, 'problem', error)}")]
+    finally:
+        loader.dispose()
+    problems = [RuleProblem(str(path), line, message) for line, message in loader.problems]
+    return data, loader.lines, problems
+
+
+def line_of(lines: dict[LinePath, int], path: Iterable[str | int]) -> int:
+    """The line of the deepest recorded prefix of `path` (1 when nothing matches)."""
+    parts = tuple(path)
+    while parts:
+        if parts in lines:
+            return lines[parts]
+        parts = parts[:-1]
+    return lines.get((), 1)
+
+
+def _yaml_path(loc: tuple[str | int, ...]) -> LinePath:
+    """A pydantic error location as a path in the YAML (dropping union tags)."""
+    aliases = {"in_": "in", "not_": "not", "from_": "from"}
+    tags = {
+        "AllOf",
+        "AnyOf",
+        "NotOf",
+        "DefinitionRef",
+        "FieldTest",
+        "FixedAmount",
+        "UnpublishedAmount",
+        "MatchingAmount",
+    }
+    return tuple(aliases.get(str(part), part) for part in loc if part not in tags)
+
+
+def load_pack_file(path: Path) -> LoadedPack:
+    """Load and check one pack; raise RulePackError with every problem found."""
+    data, lines, problems = read_yaml(path)
+    if problems:
+        raise RulePackError(problems)
+    if not isinstance(data, dict):
+        raise RulePackError(
+            [RuleProblem(str(path), 1, "a rule pack is a mapping with region, name, version, sources, rules")]
+        )
+    try:
+        pack = RulePack.model_validate(data)
+    except ValidationError as error:
+        raise RulePackError(
+            [
+                RuleProblem(str(path), line_of(lines, _yaml_path(detail["loc"])), _schema_message(detail))
+                for detail in error.errors(include_url=False)
+            ]
+        ) from None
+    semantic = [RuleProblem(str(path), line_of(lines, where), message) for where, message in check_pack(pack)]
+    if semantic:
+        raise RulePackError(semantic)
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    return LoadedPack(pack=pack, path=path, digest=digest)
+
+
+def _schema_message(detail: Any) -> str:
+    where = ".".join(str(part) for part in _yaml_path(detail["loc"]))
+    if detail["type"] == "extra_forbidden":
+        return f"{where}: unknown field"
+    return f"{where}: {detail['msg']}" if where else str(detail["msg"])
+
+
+def pack_files(directory: Path) -> list[Path]:
+    """The pack files of a directory, in name order."""
+    return sorted(path for path in directory.glob("*.y*ml") if path.suffix in (".yaml", ".yml"))
+
+
+def load_directory(directory: Path) -> list[LoadedPack]:
+    """Load every pack in `directory`; all problems of all files in one RulePackError."""
+    if not directory.is_dir():
+        raise RulePackError([RuleProblem(str(directory), 0, "no such rules directory")])
+    files = pack_files(directory)
+    if not files:
+        raise RulePackError([RuleProblem(str(directory), 0, "no rule packs (*.yaml) in this directory")])
+    loaded: list[LoadedPack] = []
+    problems: list[RuleProblem] = []
+    for path in files:
+        try:
+            loaded.append(load_pack_file(path))
+        except RulePackError as error:
+            problems.extend(error.problems)
+    problems.extend(_cross_pack_problems(loaded))
+    if problems:
+        raise RulePackError(problems)
+    return loaded
+
+
+def _cross_pack_problems(loaded: list[LoadedPack]) -> list[RuleProblem]:
+    problems = []
+    regions: dict[str, Path] = {}
+    owners: dict[str, Path] = {}
+    for item in loaded:
+        if item.pack.region in regions:
+            problems.append(
+                RuleProblem(
+                    str(item.path), 1, f"region {item.pack.region} already defined in {regions[item.pack.region]}"
+                )
+            )
+        regions[item.pack.region] = item.path
+        for rule in item.pack.rules:
+            if rule.id in owners and owners[rule.id] != item.path:
+                problems.append(RuleProblem(str(item.path), 1, f"rule id {rule.id} also defined in {owners[rule.id]}"))
+            owners[rule.id] = item.path
+    return problems
+
+
+def all_rules(loaded: Iterable[LoadedPack]) -> Iterable[Rule]:
+    for item in loaded:
+        yield from item.pack.rules

@@ -1,0 +1,124 @@
+"""Facts and three-valued logic: what a condition says about what we know.
+
+`applicant_facts` turns a profile at an as-of date into the facts rules test
+(unknown facts are simply absent). `truth` evaluates a condition to True, False
+or None (unknown) by Kleene's rules; it is the reference the engines are checked
+against and the basis of explanations.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from eligibility.profile import ApplicantProfile
+from eligibility.rulepack import AllOf, AnyOf, Condition, Definition, DefinitionRef, FieldTest, NotOf, Rule
+from eligibility.vocabulary import FIELDS, TESTABLE_FIELDS, FieldKind
+
+Facts = dict[str, Any]
+Truth = bool | None
+OUTSIDE_ANY_ZONE = "none"
+
+
+def applicant_facts(profile: ApplicantProfile, as_of: date) -> Facts:
+    """The testable facts of a profile at `as_of`; unknown facts are left out."""
+    facts: Facts = {}
+    for key in TESTABLE_FIELDS:
+        value = getattr(profile, key)
+        if key == "awards" and value is not None:
+            value = tuple(award.level for award in value)
+        if value is not None:
+            facts[key] = value
+    facts["zone"] = profile.zone or OUTSIDE_ANY_ZONE
+    years = profile.years_served_on(as_of)
+    if years is not None:
+        facts["years_served"] = years
+    else:
+        facts.pop("years_served", None)
+    return facts
+
+
+def implicit_conditions(rule: Rule) -> tuple[Condition, ...]:
+    """Conditions every rule carries without writing them: who the applicant is."""
+    return (FieldTest(field="applicant_kind", eq=rule.applicant),)
+
+
+def rule_condition(rule: Rule) -> AllOf:
+    """The whole condition of a rule, implicit conditions first."""
+    return AllOf(all=(*implicit_conditions(rule), rule.when))
+
+
+def test_truth(test: FieldTest, facts: Mapping[str, Any]) -> Truth:
+    """One field test: None when the fact is unknown."""
+    if test.field not in facts:
+        return None
+    value = facts[test.field]
+    spec = FIELDS[test.field]
+    operator, operand = test.operator, test.operand
+    if operator == "eq":
+        return bool(value == operand)
+    if operator == "in":
+        return value in operand
+    if operator == "at_least":
+        return spec.rank(value) >= spec.rank(operand)
+    if operator == "gte":
+        return bool(value >= operand)
+    if operator == "lte":
+        return bool(value <= operand)
+    if operator == "has":
+        wanted = operand if isinstance(operand, tuple) else (operand,)
+        return any(item in wanted for item in value)
+    raise AssertionError(f"unreachable operator {operator}")  # the schema admits no other
+
+
+def truth(condition: Condition, facts: Mapping[str, Any], definitions: Mapping[str, Definition]) -> Truth:
+    """Kleene's three-valued logic over a condition tree."""
+    if isinstance(condition, FieldTest):
+        return test_truth(condition, facts)
+    if isinstance(condition, DefinitionRef):
+        return truth(definitions[condition.definition].when, facts, definitions)
+    if isinstance(condition, NotOf):
+        inner = truth(condition.not_, facts, definitions)
+        return None if inner is None else not inner
+    if isinstance(condition, AllOf):
+        results = [truth(part, facts, definitions) for part in condition.all]
+        if False in results:
+            return False
+        return None if None in results else True
+    if isinstance(condition, AnyOf):
+        results = [truth(part, facts, definitions) for part in condition.any]
+        if True in results:
+            return True
+        return None if None in results else False
+    raise AssertionError(f"unreachable condition {condition!r}")
+
+
+def missing_facts(condition: Condition, facts: Mapping[str, Any], definitions: Mapping[str, Definition]) -> list[str]:
+    """The unknown facts that keep an undecided condition undecided, in rule order.
+
+    Only branches whose outcome is still unknown are followed, so a fact that
+    cannot change the result is never asked for.
+    """
+    found: list[str] = []
+
+    def walk(node: Condition) -> None:
+        if truth(node, facts, definitions) is not None:
+            return
+        if isinstance(node, FieldTest):
+            if node.field not in found:
+                found.append(node.field)
+        elif isinstance(node, DefinitionRef):
+            walk(definitions[node.definition].when)
+        elif isinstance(node, NotOf):
+            walk(node.not_)
+        else:
+            for part in node.all if isinstance(node, AllOf) else node.any:
+                walk(part)
+
+    walk(condition)
+    return found
+
+
+def is_ordered(field: str) -> bool:
+    return FIELDS[field].kind is FieldKind.ordered

@@ -1,0 +1,289 @@
+"""The rule-pack schema: what a YAML pack may say, checked before anything runs.
+
+Conditions are a closed vocabulary (all / any / not / definition, and field tests
+eq, in, at_least, gte, lte, has). Nothing in a pack is ever evaluated as code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, model_validator
+
+from eligibility.vocabulary import AWARD_LEVELS, FIELDS, TESTABLE_FIELDS, FieldKind
+
+Scalar = str | bool | int | float
+Path = tuple[str | int, ...]
+
+_STRICT = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+OPERATORS = ("eq", "in", "at_least", "gte", "lte", "has")
+
+
+class Names(BaseModel):
+    """A name in Chinese and English."""
+
+    model_config = _STRICT
+    zh: str
+    en: str
+
+
+class FieldTest(BaseModel):
+    """One test of one applicant fact; exactly one operator."""
+
+    model_config = _STRICT
+    field: str
+    eq: Scalar | None = None
+    in_: tuple[str, ...] | None = Field(default=None, alias="in")
+    at_least: str | None = None
+    gte: float | None = None
+    lte: float | None = None
+    has: str | tuple[str, ...] | None = None
+
+    @model_validator(mode="after")
+    def _one_operator(self) -> FieldTest:
+        given = [name for name in OPERATORS if self.operand_of(name) is not None]
+        if len(given) != 1:
+            raise ValueError(f"a field test takes exactly one of {', '.join(OPERATORS)}; got {given or 'none'}")
+        return self
+
+    def operand_of(self, operator: str) -> Any:
+        return self.in_ if operator == "in" else getattr(self, operator)
+
+    @property
+    def operator(self) -> str:
+        return next(name for name in OPERATORS if self.operand_of(name) is not None)
+
+    @property
+    def operand(self) -> Any:
+        return self.operand_of(self.operator)
+
+
+class AllOf(BaseModel):
+    """True when every condition holds (an empty list always holds)."""
+
+    model_config = _STRICT
+    all: tuple[Condition, ...]
+
+
+class AnyOf(BaseModel):
+    """True when at least one condition holds."""
+
+    model_config = _STRICT
+    any: tuple[Condition, ...]
+
+
+class NotOf(BaseModel):
+    """True when the condition does not hold."""
+
+    model_config = _STRICT
+    not_: Condition = Field(alias="not")
+
+
+class DefinitionRef(BaseModel):
+    """A named definition of the same pack (e.g. Aksu's high-level talent)."""
+
+    model_config = _STRICT
+    definition: str
+
+
+def _condition_tag(value: Any) -> str:
+    if isinstance(value, BaseModel):
+        return type(value).__name__
+    if isinstance(value, dict):
+        for key, tag in (("all", "AllOf"), ("any", "AnyOf"), ("not", "NotOf"), ("definition", "DefinitionRef")):
+            if key in value:
+                return tag
+    return "FieldTest"
+
+
+Condition = Annotated[
+    Annotated[AllOf, Tag("AllOf")]
+    | Annotated[AnyOf, Tag("AnyOf")]
+    | Annotated[NotOf, Tag("NotOf")]
+    | Annotated[DefinitionRef, Tag("DefinitionRef")]
+    | Annotated[FieldTest, Tag("FieldTest")],
+    Discriminator(_condition_tag),
+]
+
+
+class FixedAmount(BaseModel):
+    """A published amount in yuan."""
+
+    model_config = _STRICT
+    yuan: int = Field(ge=0)
+
+
+class UnpublishedAmount(BaseModel):
+    """A cash benefit whose amount the source does not publish: never guessed, never summed."""
+
+    model_config = _STRICT
+    published: Literal[False]
+    note: str = Field(min_length=1, description="Which document sets the amount.")
+
+
+class MatchingAmount(BaseModel):
+    """Matching funds: `ratio` times the applicant's award amounts at the given levels."""
+
+    model_config = _STRICT
+    matching_award_levels: tuple[Literal["national", "provincial", "municipal", "prefecture", "district"], ...]
+    ratio: float = Field(default=1.0, gt=0)
+
+
+Amount = FixedAmount | UnpublishedAmount | MatchingAmount
+
+
+class Effective(BaseModel):
+    """The dates a rule is in force: from (inclusive) until (exclusive); open when absent."""
+
+    model_config = _STRICT
+    from_: date | None = Field(default=None, alias="from")
+    until: date | None = None
+
+    def covers(self, day: date) -> bool:
+        return (self.from_ is None or self.from_ <= day) and (self.until is None or day < self.until)
+
+
+class SourceQuote(BaseModel):
+    """Where a rule comes from: the seed document and the clause, verbatim."""
+
+    model_config = _STRICT
+    document: str
+    quote: str = Field(min_length=1)
+
+
+class Definition(BaseModel):
+    """A named condition reused by several rules."""
+
+    model_config = _STRICT
+    name: Names
+    when: Condition
+
+
+class Rule(BaseModel):
+    """One entitlement a region grants, tied to its source sentence."""
+
+    model_config = _STRICT
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$")
+    name: Names
+    kind: Literal["cash", "service", "in_kind", "honour"]
+    applicant: Literal["person", "organisation"] = "person"
+    amount: Amount | None = None
+    frequency: Literal["one_off", "annual", "monthly", "ongoing", "per_event"] = "one_off"
+    status: Literal["in_force", "proposed"] = "in_force"
+    effective: Effective = Effective()
+    when: Condition = AllOf(all=())
+    exclusivity_group: str | None = None
+    source: SourceQuote
+    assumptions: tuple[str, ...] = ()
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _cash_has_amount(self) -> Rule:
+        if self.kind == "cash" and self.amount is None:
+            raise ValueError("a cash rule needs an amount: {yuan: N}, {published: false, note: ...} or matching")
+        if self.kind != "cash" and self.amount is not None:
+            raise ValueError(f"only cash rules carry an amount; this one is {self.kind}")
+        return self
+
+
+class SourceDocument(BaseModel):
+    """A seed document a pack quotes."""
+
+    model_config = _STRICT
+    document: str
+    title: str
+    publisher: str
+    date: date
+
+
+class RulePack(BaseModel):
+    """All the rules of one region."""
+
+    model_config = _STRICT
+    region: Literal["aksu", "tongchuan", "linhe", "qijiang", "xiangqiao"]
+    name: Names
+    version: str
+    sources: tuple[SourceDocument, ...] = Field(min_length=1)
+    definitions: dict[str, Definition] = {}
+    rules: tuple[Rule, ...] = ()
+
+
+AllOf.model_rebuild()
+AnyOf.model_rebuild()
+NotOf.model_rebuild()
+
+
+def check_pack(pack: RulePack) -> Iterator[tuple[Path, str]]:
+    """Checks beyond the schema: fields, values, operators, definitions, ids, sources."""
+    documents = {source.document for source in pack.sources}
+    seen: set[str] = set()
+    for name, definition in pack.definitions.items():
+        yield from _check_condition(definition.when, pack, ("definitions", name, "when"))
+    for index, rule in enumerate(pack.rules):
+        at: Path = ("rules", index)
+        if rule.id in seen:
+            yield (*at, "id"), f"duplicate rule id {rule.id}"
+        seen.add(rule.id)
+        if not rule.id.startswith(pack.region + "."):
+            yield (*at, "id"), f"rule id {rule.id} must start with the pack's region '{pack.region}.'"
+        if rule.source.document not in documents:
+            yield (
+                (*at, "source", "document"),
+                (f"document {rule.source.document} is not among the pack's sources: {', '.join(sorted(documents))}"),
+            )
+        yield from _check_condition(rule.when, pack, (*at, "when"))
+
+
+def _check_condition(condition: Condition, pack: RulePack, at: Path) -> Iterator[tuple[Path, str]]:
+    if isinstance(condition, AllOf | AnyOf):
+        parts = condition.all if isinstance(condition, AllOf) else condition.any
+        key = "all" if isinstance(condition, AllOf) else "any"
+        for index, part in enumerate(parts):
+            yield from _check_condition(part, pack, (*at, key, index))
+    elif isinstance(condition, NotOf):
+        yield from _check_condition(condition.not_, pack, (*at, "not"))
+    elif isinstance(condition, DefinitionRef):
+        if condition.definition not in pack.definitions:
+            known = ", ".join(sorted(pack.definitions)) or "none"
+            yield (*at, "definition"), f"undefined definition {condition.definition}; defined: {known}"
+    else:
+        yield from _check_field_test(condition, (*at, condition.operator))
+
+
+_OPERATORS_BY_KIND = {
+    FieldKind.ordered: {"eq", "in", "at_least"},
+    FieldKind.choice: {"eq", "in"},
+    FieldKind.boolean: {"eq"},
+    FieldKind.number: {"gte", "lte"},
+    FieldKind.codes: {"has"},
+    FieldKind.awards: {"has"},
+}
+
+
+def _check_field_test(test: FieldTest, at: Path) -> Iterator[tuple[Path, str]]:
+    if test.field not in TESTABLE_FIELDS:
+        yield (*at[:-1], "field"), f"unknown field {test.field}; allowed: {', '.join(sorted(TESTABLE_FIELDS))}"
+        return
+    spec = FIELDS[test.field]
+    allowed_operators = _OPERATORS_BY_KIND[spec.kind]
+    if test.operator not in allowed_operators:
+        yield (
+            at,
+            f"{test.field} is {spec.kind.value}: operator {test.operator} not allowed; use {', '.join(sorted(allowed_operators))}",
+        )
+        return
+    operand = test.operand
+    if spec.kind is FieldKind.boolean and not isinstance(operand, bool):
+        yield at, f"{test.field} is a yes/no fact: compare with true or false, not {operand!r}"
+    values: tuple[str, ...] = ()
+    if spec.kind in (FieldKind.ordered, FieldKind.choice):
+        values = spec.canonical_values
+    elif spec.kind is FieldKind.awards:
+        values = tuple(AWARD_LEVELS)
+    if values:
+        operands = operand if isinstance(operand, tuple) else (operand,)
+        for value in operands:
+            if value not in values:
+                yield at, f"{test.field}: {value!r} is not a value; allowed: {', '.join(values)}"
