@@ -158,13 +158,14 @@ def load_directory(directory: Path) -> list[LoadedPack]:
             loaded.append(load_pack_file(path))
         except RulePackError as error:
             problems.extend(error.problems)
-    problems.extend(_cross_pack_problems(loaded))
+    problems.extend(cross_pack_problems(loaded))
     if problems:
         raise RulePackError(problems)
     return loaded
 
 
-def _cross_pack_problems(loaded: list[LoadedPack]) -> list[RuleProblem]:
+def cross_pack_problems(loaded: list[LoadedPack]) -> list[RuleProblem]:
+    """Problems between packs: a region defined twice, a rule id used in two files."""
     problems = []
     regions: dict[str, Path] = {}
     owners: dict[str, Path] = {}

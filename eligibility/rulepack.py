@@ -188,6 +188,9 @@ class Rule(BaseModel):
         return self
 
 
+_Date = date  # SourceDocument's field is named `date`, which hides the type in its body
+
+
 class SourceDocument(BaseModel):
     """A seed document a pack quotes."""
 
@@ -195,7 +198,7 @@ class SourceDocument(BaseModel):
     document: str
     title: str
     publisher: str
-    date: date
+    date: _Date | None = Field(default=None, description="Publication date; null when the source is undated.")
 
 
 class RulePack(BaseModel):
