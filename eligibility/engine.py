@@ -11,7 +11,8 @@ Pitfalls of durable-rules 2.0.28 this module works around (see
 ../shared/notes/engines-measured.md): a host of our own with no timer threads;
 one fact at a time (assert, collect, retract) with a unique id; a fact matching
 nothing raises MessageNotHandledException; booleans compared with == True; no
-`in` operator (chains of ==); an OR fires once per true branch (we collect a set).
+`in` operator (chains of ==); an OR fires once per true branch (we collect a set);
+`$iall` is false on an empty list (list membership is encoded as flags instead).
 """
 
 from __future__ import annotations
@@ -53,19 +54,42 @@ class _Recorder:
         self.fired.add(self.key)
 
 
-def encode_facts(facts: Facts) -> dict[str, Any]:
-    """Facts as durable sees them: ranks for ordered values, lists for tuples, and
-    a `<field>__known` flag per testable field (durable's `$nex` re-fires without end)."""
+def membership_flag(field: str, code: str) -> str:
+    return f"{field}__has__{code}"
+
+
+def has_operands(test: FieldTest) -> tuple[str, ...]:
+    operand = test.operand
+    return operand if isinstance(operand, tuple) else (operand,)
+
+
+def encode_facts(facts: Facts, memberships: frozenset[tuple[str, str]]) -> dict[str, Any]:
+    """Facts as durable sees them: ranks for ordered values, a `<field>__known` flag per
+    testable field (durable's `$nex` re-fires without end), and for list fields a flag
+    per code the rules ask about."""
     encoded: dict[str, Any] = {key + KNOWN: key in facts for key in TESTABLE_FIELDS}
     for key, value in facts.items():
         spec = FIELDS[key]
         if spec.kind is FieldKind.ordered:
             encoded[key] = spec.rank(value)
-        elif isinstance(value, tuple):
-            encoded[key] = list(value)
-        else:
+        elif not isinstance(value, tuple):
             encoded[key] = value
+    for field, code in memberships:
+        if field in facts:
+            encoded[membership_flag(field, code)] = code in facts[field]
     return encoded
+
+
+def _memberships(condition: Condition, definitions: Mapping[str, Definition]) -> set[tuple[str, str]]:
+    """Every (list field, code) a condition asks about."""
+    if isinstance(condition, FieldTest):
+        return {(condition.field, code) for code in has_operands(condition)} if condition.operator == "has" else set()
+    if isinstance(condition, DefinitionRef):
+        return _memberships(definitions[condition.definition].when, definitions)
+    if isinstance(condition, NotOf):
+        return _memberships(condition.not_, definitions)
+    parts = condition.all if isinstance(condition, AllOf) else condition.any
+    return set().union(*(_memberships(part, definitions) for part in parts))
 
 
 def _literal(field: str, value: Any) -> Any:
@@ -87,10 +111,10 @@ def _test(test: FieldTest, negated: bool) -> Expression:
     if operator == "lte":
         return {"$gt": {field: operand}} if negated else {"$lte": {field: operand}}
     if operator == "has":
-        wanted = operand if isinstance(operand, tuple) else (operand,)
-        if negated:
-            return _and([{"$iall": {field: {"$neq": {"$i": value}}}} for value in wanted])
-        return _or([{"$iany": {field: {"$i": value}}} for value in wanted])
+        # Membership is a flag per (field, code) on the fact: durable's $iall is false on
+        # an empty list, so "has none of" cannot be said with list operators.
+        flags = [{membership_flag(field, value): not negated} for value in has_operands(test)]
+        return _and(flags) if negated else _or(flags)
     raise AssertionError(f"unreachable operator {operator}")
 
 
@@ -147,14 +171,17 @@ class DurableEngine:
         self._ids = itertools.count(1)
         self._name = f"eligibility_{next(_NAMES)}"
         definition: dict[str, Any] = {}
+        memberships: set[tuple[str, str]] = set()
         for index, compiled in enumerate(self._rules):
             condition = rule_condition(compiled.rule)
+            memberships |= _memberships(condition, compiled.definitions)
             for certain in (True, False):
                 expression = compile_condition(condition, compiled.definitions, certain=certain)
                 definition[f"r{index}_{'certain' if certain else 'possible'}"] = {
                     "all": [{"m": expression}],
                     "run": _Recorder((index, certain), self._fired).fire,
                 }
+        self._memberships = frozenset(memberships)
         self._host = _QuietHost()
         if definition:
             self._host.register_rulesets({self._name: definition})
@@ -167,7 +194,7 @@ class DurableEngine:
         """The truth of every rule, in order: True, False, or None (needs information)."""
         if not self._rules:
             return []
-        fact = encode_facts(facts)
+        fact = encode_facts(facts, self._memberships)
         with self._lock:
             fact["id"] = next(self._ids)
             self._fired.clear()

@@ -1,0 +1,116 @@
+"""The applicant profile: aliases, unknowns, service time and one message per problem."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from eligibility.errors import InputError
+from eligibility.profile import ApplicantProfile, full_years_between, parse_profile
+
+
+def test_chinese_keys_and_values_read_like_their_english_twins() -> None:
+    chinese = parse_profile(
+        {
+            "编号": "7",
+            "地区": "阿克苏地区",
+            "园区": "阿克苏阿拉尔高新区",
+            "学历": "博士研究生",
+            "职称": "副高级",
+            "技能等级": "首席技师",
+            "引进方式": "全职引进",
+            "本地工作起始日期": "2020年3月1日",
+            "是否在本地购房": "是",
+            "是否急需紧缺": "否",
+            "是否认定高层次人才": "Y",
+        }
+    )
+    english = ApplicantProfile(
+        id="7",
+        region="aksu",
+        zone="aksu_alar_hitech_zone",
+        degree="doctorate",
+        title="associate_senior",
+        skill_level="chief_technician",
+        introduction="full_time",
+        service_start_date=date(2020, 3, 1),
+        bought_home_in_region=True,
+        scarce_skill=False,
+        certified_high_level_talent=True,
+    )
+    assert chinese == english
+
+
+def test_slash_dates_and_boolean_words_are_accepted() -> None:
+    profile = parse_profile({"region": "aksu", "service_start_date": "2020/3/1", "bought_home_in_region": "no"})
+    assert profile.service_start_date == date(2020, 3, 1)
+    assert profile.bought_home_in_region is False
+
+
+def test_fields_left_out_are_unknown_not_false() -> None:
+    profile = parse_profile({"region": "aksu"})
+    assert profile.degree is None
+    assert profile.bought_home_in_region is None
+    assert profile.years_served_on(date(2025, 1, 1)) is None
+    assert profile.zone is None  # outside any zone
+
+
+def test_empty_cells_are_unknown() -> None:
+    assert parse_profile({"region": "aksu", "degree": "  ", "bought_home_in_region": ""}).degree is None
+
+
+def test_every_problem_is_reported_at_once_naming_field_value_and_what_is_allowed() -> None:
+    with pytest.raises(InputError) as caught:
+        parse_profile(
+            {"region": "mars", "degree": "phd", "years_served": -1, "service_start_date": "2023-02-30", "colour": "red"}
+        )
+    messages = {problem.field: str(problem) for problem in caught.value.problems}
+    assert set(messages) == {"region", "degree", "years_served", "service_start_date", "colour"}
+    assert "'phd'" in messages["degree"] and "doctorate (博士/博士研究生)" in messages["degree"]
+    assert "'mars'" in messages["region"] and "aksu" in messages["region"]
+    assert "greater than or equal to 0" in messages["years_served"]
+    assert "2023-02-30" in messages["service_start_date"]
+    assert "unknown field" in messages["colour"]
+
+
+def test_a_missing_region_is_required() -> None:
+    with pytest.raises(InputError) as caught:
+        parse_profile({"degree": "master"})
+    assert [problem.field for problem in caught.value.problems] == ["region"]
+
+
+def test_a_wrong_type_is_a_problem_not_a_crash() -> None:
+    with pytest.raises(InputError) as caught:
+        parse_profile({"region": "aksu", "years_served": "five", "awards": "lots"})
+    assert {problem.field for problem in caught.value.problems} == {"years_served", "awards"}
+
+
+@pytest.mark.parametrize(
+    ("start", "as_of", "years"),
+    [
+        (date(2020, 6, 1), date(2025, 6, 1), 5),
+        (date(2020, 6, 2), date(2025, 6, 1), 4),
+        (date(2020, 2, 29), date(2025, 2, 28), 5),
+        (date(2020, 2, 29), date(2025, 2, 27), 4),
+        (date(2020, 2, 29), date(2024, 2, 29), 4),
+        (date(2026, 1, 1), date(2025, 6, 1), 0),
+        (date(2025, 6, 1), date(2025, 6, 1), 0),
+    ],
+    ids=[
+        "the anniversary completes a year",
+        "the day before does not",
+        "a 29 February start completes on 28 February in a common year",
+        "and not a day earlier",
+        "and on 29 February in a leap year",
+        "a future hire has zero years",
+        "a first day has zero years",
+    ],
+)
+def test_full_years_are_reached_on_the_anniversary(start: date, as_of: date, years: int) -> None:
+    assert full_years_between(start, as_of) == years
+
+
+def test_a_start_date_takes_precedence_over_years_served() -> None:
+    profile = parse_profile({"region": "aksu", "service_start_date": "2020-01-01", "years_served": 1})
+    assert profile.years_served_on(date(2025, 1, 1)) == 5
