@@ -1,0 +1,66 @@
+"""Which Chinese regional talent incentives an applicant is entitled to: the public Python API.
+
+    >>> from datetime import date
+    >>> from eligibility import Calculator
+    >>> calculator = Calculator.default()  # load the rule packs once; share it between threads
+    >>> report = calculator.evaluate({"region": "aksu", "degree": "master"}, as_of=date(2025, 6, 1))
+    >>> report.region
+    'aksu'
+
+Everything importable from `eligibility` and listed in `__all__` is the stable
+contract (fields are added, never renamed or removed); every other module is
+private. The names are imported on first use, so `import eligibility` stays
+cheap for commands that never evaluate (the engine's import takes ~0.1 s).
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from eligibility.calculator import Calculator
+    from eligibility.errors import EligibilityError, InputError, Problem, RulePackError, UnknownRuleError
+    from eligibility.profile import ApplicantProfile, Award
+    from eligibility.report import Entitlement, Report, SourceRef
+
+__all__ = [
+    "ApplicantProfile",
+    "Award",
+    "Calculator",
+    "EligibilityError",
+    "Entitlement",
+    "InputError",
+    "Problem",
+    "Report",
+    "RulePackError",
+    "SourceRef",
+    "UnknownRuleError",
+]
+
+_HOMES = {
+    "ApplicantProfile": "eligibility.profile",
+    "Award": "eligibility.profile",
+    "Calculator": "eligibility.calculator",
+    "EligibilityError": "eligibility.errors",
+    "Entitlement": "eligibility.report",
+    "InputError": "eligibility.errors",
+    "Problem": "eligibility.errors",
+    "Report": "eligibility.report",
+    "RulePackError": "eligibility.errors",
+    "SourceRef": "eligibility.report",
+    "UnknownRuleError": "eligibility.errors",
+}
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module 'eligibility' has no attribute {name!r}")
+    value = getattr(importlib.import_module(home), name)
+    globals()[name] = value  # later look-ups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

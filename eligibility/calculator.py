@@ -9,15 +9,18 @@ of a group, the highest amount: 就高不重复).
 from __future__ import annotations
 
 import threading
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
+
 from eligibility.catalogue import Catalogue
 from eligibility.engine import CompiledRule, DurableEngine
+from eligibility.errors import InputError, Problem
 from eligibility.logic import Truth, applicant_facts, missing_facts, rule_condition
-from eligibility.profile import ApplicantProfile, parse_profile
+from eligibility.profile import ApplicantProfile, parse_profile, problems_from_validation
 from eligibility.report import Entitlement, Report, SourceRef
 from eligibility.rulepack import FixedAmount, MatchingAmount, Rule, RulePack, UnpublishedAmount
 
@@ -82,6 +85,32 @@ class Calculator:
             total_cash_yuan=sum(item.amount_yuan for item in granted_cash if item.amount_yuan is not None),
             cash_not_summed=tuple(item.benefit_id for item in granted_cash if item.amount_yuan is None),
         )
+
+    def evaluate_many(
+        self, profiles: Iterable[ApplicantProfile | Mapping[str, Any]], as_of: date | None = None
+    ) -> list[Report]:
+        """The reports of many applicants at one date (default: today), in input order.
+
+        Every profile is validated before any is evaluated; an InputError lists
+        the problems of all of them, each field prefixed by the profile's index
+        (`3.degree`). Evaluation is the one-applicant engine in a loop: typed
+        reports need a model per applicant anyway (the columnar evaluator of
+        `eligibility batch` is for files).
+        """
+        as_of = as_of or date.today()
+        parsed: list[ApplicantProfile] = []
+        problems: list[Problem] = []
+        for index, profile in enumerate(profiles):
+            if isinstance(profile, ApplicantProfile):
+                parsed.append(profile)
+                continue
+            try:
+                parsed.append(ApplicantProfile.model_validate(profile))
+            except ValidationError as error:
+                problems.extend(problems_from_validation(error, prefix=f"{index}."))
+        if problems:
+            raise InputError(problems)
+        return [self.evaluate(profile, as_of=as_of) for profile in parsed]
 
 
 def _entitlement(

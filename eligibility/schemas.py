@@ -1,0 +1,60 @@
+"""JSON Schemas (Draft 2020-12) of the public documents: applicant, report, rule pack.
+
+Generated from the pydantic models, so the schema and the validator cannot
+disagree. The applicant schema describes the canonical form (English keys and
+values); each property names its Chinese column and spellings, which the
+calculator and the service also accept and translate before validation.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from eligibility.profile import ApplicantProfile
+from eligibility.report import Report
+from eligibility.rulepack import RulePack
+from eligibility.vocabulary import FIELDS
+
+SchemaName = Literal["applicant", "report", "rules"]
+SCHEMA_NAMES: tuple[SchemaName, ...] = ("applicant", "report", "rules")
+DIALECT = "https://json-schema.org/draft/2020-12/schema"
+
+
+def applicant_schema() -> dict[str, Any]:
+    """What one applicant profile may contain (input of evaluate)."""
+    schema = ApplicantProfile.model_json_schema(mode="validation")
+    for key, spec in FIELDS.items():
+        prop = schema["properties"].get(key)
+        if prop is None:
+            continue
+        words = [spec.description, f"Chinese column: {' / '.join(spec.zh_names)}."]
+        if spec.values:
+            spellings = "; ".join(f"{value}: {'/'.join(aliases)}" for value, aliases in spec.values.items())
+            words.append(f"Chinese values: {spellings}.")
+        prop["description"] = " ".join(word for word in words if word)
+    schema["description"] = (
+        "An applicant profile in canonical form. A field left out is unknown (rules depending on it end as "
+        "needs_info); zone left out means outside any zone. Chinese keys and values (see each property) are "
+        "also accepted and translated before validation."
+    )
+    return _document(schema)
+
+
+def report_schema() -> dict[str, Any]:
+    """What an evaluation returns (output of evaluate, as JSON)."""
+    return _document(Report.model_json_schema(mode="serialization"))
+
+
+def rules_schema() -> dict[str, Any]:
+    """What a rule-pack file (rules/*.yaml) may contain. The loader checks more: fields, values, ids, sources."""
+    return _document(RulePack.model_json_schema(mode="validation", by_alias=True))
+
+
+def schema(name: SchemaName) -> dict[str, Any]:
+    """One of the schemas by name: applicant, report or rules."""
+    builders = {"applicant": applicant_schema, "report": report_schema, "rules": rules_schema}
+    return builders[name]()
+
+
+def _document(schema: dict[str, Any]) -> dict[str, Any]:
+    return {"$schema": DIALECT, **schema}

@@ -1,0 +1,331 @@
+"""The HTTP service, against a real uvicorn server on a free loopback port, over real HTTP."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import uvicorn
+
+from eligibility.calculator import Calculator
+from eligibility.service import MAX_BATCH_PROFILES, MAX_PROFILE_BYTES, RULES_VERSION_HEADER, create_app
+
+DOCTOR = {
+    "id": "A1",
+    "region": "aksu",
+    "degree": "doctorate",
+    "introduction": "full_time",
+    "service_start_date": "2019-03-01",
+    "bought_home_in_region": True,
+}
+DOCTOR_IN_CHINESE = {
+    "编号": "A1",
+    "地区": "阿克苏地区",
+    "学历": "博士研究生",
+    "引进方式": "全职引进",
+    "本地工作起始日期": "2019年3月1日",
+    "是否在本地购房": "是",
+}
+EVALUATION_DATE = date(2025, 6, 1)
+AS_OF = {"as_of": EVALUATION_DATE.isoformat()}
+
+
+class _Server:
+    """uvicorn in a background thread, on a socket bound to a free 127.0.0.1 port."""
+
+    def __init__(self, calculator: Calculator) -> None:
+        self.socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.socket.bind(("127.0.0.1", 0))
+        self.url = f"http://127.0.0.1:{self.socket.getsockname()[1]}"
+        config = uvicorn.Config(create_app(calculator), log_level="warning", access_log=False)
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.socket]}, daemon=True)
+
+    def __enter__(self) -> _Server:
+        self.thread.start()
+        deadline = time.monotonic() + 10
+        while not self.server.started:
+            if time.monotonic() > deadline or not self.thread.is_alive():
+                raise RuntimeError("the test server did not start")
+            time.sleep(0.01)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=10)
+        self.socket.close()
+
+
+@pytest.fixture(scope="module")
+def server(calculator: Calculator) -> Iterator[_Server]:
+    with _Server(calculator) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def http(server: _Server) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=server.url, timeout=10) as client:
+        yield client
+
+
+def assert_error(response: httpx.Response, status: int, code: str, field: str | None = None) -> dict[str, Any]:
+    """The response is the error envelope with this status, code and (first) field, and names the rules."""
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"].startswith("application/json")
+    body = response.json()
+    assert set(body) == {"error", "rules_version"}
+    assert body["rules_version"] == response.headers[RULES_VERSION_HEADER]
+    assert body["error"]["code"] == code, body
+    assert body["error"]["message"]
+    if field is not None:
+        assert body["error"]["field"] == field, body
+    error: dict[str, Any] = body["error"]
+    return error
+
+
+def test_a_profile_posted_gets_its_report_with_the_rules_version_in_header_and_body(
+    http: httpx.Client, calculator: Calculator
+) -> None:
+    response = http.post("/v1/evaluate", json=DOCTOR, params=AS_OF)
+    assert response.status_code == 200, response.text
+    report = response.json()
+    assert report["rules_version"] == response.headers[RULES_VERSION_HEADER] == calculator.rules_version
+    assert report["as_of"] == "2025-06-01"
+    assert report["total_cash_yuan"] == 500_000
+    expected = calculator.evaluate(DOCTOR, as_of=EVALUATION_DATE)
+    assert report == expected.model_dump(mode="json")
+
+
+def test_a_profile_in_chinese_keys_and_values_gets_the_same_report_as_in_english(
+    http: httpx.Client, data_regression: Any
+) -> None:
+    chinese = http.post(
+        "/v1/evaluate", content=json.dumps(DOCTOR_IN_CHINESE, ensure_ascii=False).encode(), params=AS_OF
+    )
+    english = http.post("/v1/evaluate", json=DOCTOR, params=AS_OF)
+    assert chinese.status_code == 200, chinese.text
+    assert chinese.json() == english.json()
+    data_regression.check(chinese.json() | {"rules_version": "<rules_version>"})
+
+
+def test_without_as_of_the_report_is_for_today(http: httpx.Client) -> None:
+    response = http.post("/v1/evaluate", json={"region": "aksu"})
+    assert response.status_code == 200, response.text
+    assert response.json()["as_of"] == date.today().isoformat()
+
+
+def test_a_batch_returns_one_report_per_profile_in_order(http: httpx.Client, calculator: Calculator) -> None:
+    profiles = [DOCTOR, {"region": "aksu", "degree": "master"}, DOCTOR_IN_CHINESE]
+    response = http.post("/v1/evaluate/batch", json=profiles, params=AS_OF)
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["rules_version"] == response.headers[RULES_VERSION_HEADER]
+    assert body["count"] == 3
+    expected = calculator.evaluate_many(profiles, as_of=EVALUATION_DATE)
+    assert body["reports"] == [report.model_dump(mode="json") for report in expected]
+
+
+@pytest.mark.parametrize(
+    ("body", "message_part"),
+    [
+        (b'{"region": "aksu",', "not valid JSON"),
+        (b"", "empty"),
+        (b"\xff\xfe\x00garbage", "not valid JSON"),
+        (b'{"region": NaN}', "not valid JSON"),
+        (b"[" * 10_000 + b"]" * 10_000, "not valid JSON"),
+    ],
+    ids=["truncated", "empty", "not_utf8", "nan", "nested_too_deeply"],
+)
+def test_malformed_json_is_a_422_in_the_envelope(http: httpx.Client, body: bytes, message_part: str) -> None:
+    error = assert_error(http.post("/v1/evaluate", content=body), 422, "malformed_json")
+    assert message_part in error["message"]
+
+
+def test_a_duplicate_key_is_refused_not_silently_overwritten(http: httpx.Client) -> None:
+    body = b'{"region": "aksu", "degree": "master", "degree": "doctorate"}'
+    assert_error(http.post("/v1/evaluate", content=body), 422, "malformed_json", field="degree")
+
+
+def test_wrong_types_and_values_are_422_naming_each_field_and_what_is_allowed(http: httpx.Client) -> None:
+    profile = {"region": "aksu", "degree": "phd", "years_served": "many", "bought_home_in_region": [1]}
+    error = assert_error(http.post("/v1/evaluate", json=profile), 422, "invalid_profile")
+    by_field = {problem["field"]: problem for problem in error["problems"]}
+    assert set(by_field) == {"degree", "years_served", "bought_home_in_region"}
+    assert by_field["degree"]["value"] == "phd"
+    assert "doctorate" in by_field["degree"]["message"]
+    assert "and 2 more problems" in error["message"]
+
+
+def test_an_unknown_field_is_422_listing_the_allowed_fields(http: httpx.Client) -> None:
+    error = assert_error(
+        http.post("/v1/evaluate", json={"region": "aksu", "salary": 9000}), 422, "invalid_profile", field="salary"
+    )
+    assert "unknown field" in error["message"]
+    assert "degree" in error["message"]
+
+
+def test_a_missing_region_and_a_body_that_is_not_an_object_are_422(http: httpx.Client) -> None:
+    assert_error(http.post("/v1/evaluate", json={"degree": "master"}), 422, "invalid_profile", field="region")
+    assert_error(http.post("/v1/evaluate", json=["aksu"]), 422, "invalid_profile", field="profile")
+    assert_error(http.post("/v1/evaluate", json="aksu"), 422, "invalid_profile")
+
+
+def test_an_invalid_as_of_is_422_naming_the_parameter(http: httpx.Client) -> None:
+    response = http.post("/v1/evaluate", json=DOCTOR, params={"as_of": "2025-02-30"})
+    assert_error(response, 422, "invalid_request", field="as_of")
+
+
+def test_a_batch_with_bad_profiles_names_each_by_index_and_evaluates_none(http: httpx.Client) -> None:
+    profiles = [DOCTOR, {"region": "mars"}, 7, {"region": "aksu", "学历": "博士后"}]
+    error = assert_error(http.post("/v1/evaluate/batch", json=profiles), 422, "invalid_profile", field="1.region")
+    assert [problem["field"] for problem in error["problems"]] == ["1.region", "2", "3.degree"]
+
+
+def test_a_batch_body_that_is_not_a_list_is_422(http: httpx.Client) -> None:
+    assert_error(http.post("/v1/evaluate/batch", json=DOCTOR), 422, "invalid_request")
+
+
+def test_a_batch_over_the_profile_limit_is_413(http: httpx.Client) -> None:
+    profiles = [{"region": "aksu"}] * (MAX_BATCH_PROFILES + 1)
+    error = assert_error(http.post("/v1/evaluate/batch", json=profiles), 413, "too_many_profiles")
+    assert str(MAX_BATCH_PROFILES) in error["message"]
+
+
+def test_a_batch_at_the_profile_limit_is_evaluated(http: httpx.Client) -> None:
+    profiles = [{"region": "aksu", "degree": "master"}] * MAX_BATCH_PROFILES
+    response = http.post("/v1/evaluate/batch", json=profiles, params=AS_OF)
+    assert response.status_code == 200, response.text
+    assert response.json()["count"] == MAX_BATCH_PROFILES
+
+
+def test_a_body_over_the_limit_is_413_from_its_content_length(http: httpx.Client) -> None:
+    huge = b'{"region": "aksu", "id": "' + b"x" * (MAX_PROFILE_BYTES + 1) + b'"}'
+    error = assert_error(http.post("/v1/evaluate", content=huge), 413, "body_too_large")
+    assert str(MAX_PROFILE_BYTES) in error["message"]
+
+
+def test_a_chunked_body_without_content_length_is_cut_off_at_the_limit(http: httpx.Client) -> None:
+    def chunks() -> Iterator[bytes]:
+        yield b'{"region": "aksu", "id": "'
+        for _ in range(64):
+            yield b"x" * 4096  # 256 KiB in all, never announced
+        yield b'"}'
+
+    response = http.post("/v1/evaluate", content=chunks())
+    assert "content-length" not in response.request.headers
+    assert_error(response, 413, "body_too_large")
+
+
+def test_the_server_still_answers_after_refusing_bodies(http: httpx.Client) -> None:
+    assert http.get("/healthz").status_code == 200
+
+
+def test_rules_are_listed_and_one_rule_is_shown_whole(http: httpx.Client, calculator: Calculator) -> None:
+    listing = http.get("/v1/rules")
+    assert listing.status_code == 200
+    body = listing.json()
+    assert body["rules_version"] == listing.headers[RULES_VERSION_HEADER]
+    ids = [rule["id"] for rule in body["rules"]]
+    assert ids == [rule.id for _, rule in calculator.catalogue.rules()]
+    assert "aksu.housing.prefecture_high_level" in ids
+    shown = http.get("/v1/rules/aksu.housing.prefecture_high_level")
+    assert shown.status_code == 200
+    rule = shown.json()["rule"]
+    assert rule["amount"] == {"yuan": 500000}
+    assert rule["source"]["quote"]
+    assert shown.json()["rules_version"] == calculator.rules_version
+
+
+def test_an_unknown_rule_id_is_404(http: httpx.Client) -> None:
+    error = assert_error(http.get("/v1/rules/aksu.housing.palace"), 404, "unknown_rule", field="rule_id")
+    assert "aksu.housing.palace" in error["message"]
+
+
+@pytest.mark.parametrize("method", ["POST", "PUT", "PATCH", "DELETE"])
+def test_rules_cannot_be_uploaded_or_changed(http: httpx.Client, method: str) -> None:
+    for path in ("/v1/rules", "/v1/rules/aksu.housing.prefecture_high_level"):
+        assert_error(http.request(method, path, json={"id": "aksu.x"}), 405, "method_not_allowed")
+
+
+def test_an_unknown_path_is_404_in_the_envelope(http: httpx.Client) -> None:
+    assert_error(http.get("/v2/evaluate"), 404, "not_found")
+
+
+def test_the_applicant_schema_is_served_and_names_the_rules_version(http: httpx.Client) -> None:
+    response = http.get("/v1/schema/applicant")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["title"] == "ApplicantProfile"
+    assert body["rules_version"] == response.headers[RULES_VERSION_HEADER]
+    assert_error(http.get("/v1/schema/salary"), 404, "unknown_schema", field="name")
+
+
+def test_health_openapi_and_docs_are_served_with_the_rules_version_header(http: httpx.Client) -> None:
+    health = http.get("/healthz")
+    assert health.json() == {"status": "ok", "rules_version": health.headers[RULES_VERSION_HEADER]}
+    openapi = http.get("/openapi.json")
+    assert openapi.status_code == 200
+    document = openapi.json()
+    assert {"/v1/evaluate", "/v1/evaluate/batch", "/v1/rules", "/v1/rules/{rule_id}", "/healthz"} <= set(
+        document["paths"]
+    )
+    request_schema = document["paths"]["/v1/evaluate"]["post"]["requestBody"]["content"]["application/json"]
+    assert request_schema["schema"]["$ref"].split("/")[-1] in document["components"]["schemas"]
+    assert RULES_VERSION_HEADER in openapi.headers
+    docs = http.get("/docs")
+    assert docs.status_code == 200 and "swagger" in docs.text.lower()
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def test_the_serve_command_binds_loopback_by_default_and_stops_cleanly(tmp_path: Path) -> None:
+    port = _free_port()
+    command = [sys.executable, "-m", "eligibility", "serve", "--port", str(port), "--no-access-log"]
+    process = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=os.environ | {"PYTHONUNBUFFERED": "1"}
+    )
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                response = httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1)
+                break
+            except httpx.TransportError:
+                if time.monotonic() > deadline or process.poll() is not None:
+                    raise
+                time.sleep(0.1)
+        assert response.status_code == 200
+    finally:
+        process.terminate()
+        output, _ = process.communicate(timeout=10)
+    assert f"Uvicorn running on http://127.0.0.1:{port}" in output.decode()
+    assert "Traceback" not in output.decode()
+
+
+def test_the_serve_command_with_a_broken_rules_directory_exits_1_without_a_traceback(tmp_path: Path) -> None:
+    (tmp_path / "aksu.yaml").write_text("region: aksu\nrules: [\n", encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "eligibility", "serve", "--rules", str(tmp_path), "--port", str(_free_port())],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert result.returncode == 1
+    assert "aksu.yaml" in result.stderr and "Traceback" not in result.stderr
