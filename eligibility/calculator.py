@@ -19,6 +19,8 @@ from pydantic import ValidationError
 from eligibility.catalogue import Catalogue
 from eligibility.engine import CompiledRule, DurableEngine
 from eligibility.errors import InputError, Problem
+from eligibility.explain import explain as explain_report
+from eligibility.explain import near_misses
 from eligibility.logic import Truth, applicant_facts, missing_facts, rule_condition
 from eligibility.profile import ApplicantProfile, parse_profile, problems_from_validation
 from eligibility.report import Entitlement, Report, SourceRef
@@ -59,8 +61,13 @@ class Calculator:
                 self._engines[region] = DurableEngine([CompiledRule(rule, definitions) for rule in rules])
             return self._engines[region]
 
-    def evaluate(self, profile: ApplicantProfile | Mapping[str, Any], as_of: date | None = None) -> Report:
-        """The report of one applicant at `as_of` (default: today)."""
+    def evaluate(
+        self, profile: ApplicantProfile | Mapping[str, Any], as_of: date | None = None, *, explain: bool = False
+    ) -> Report:
+        """The report of one applicant at `as_of` (default: today), with its near misses.
+
+        `explain=True` adds every condition of every rule of the region, evaluated (`Report.explanation`).
+        """
         if not isinstance(profile, ApplicantProfile):
             profile = parse_profile(profile)
         as_of = as_of or date.today()
@@ -84,6 +91,10 @@ class Calculator:
             entitlements=tuple(entitlements),
             total_cash_yuan=sum(item.amount_yuan for item in granted_cash if item.amount_yuan is not None),
             cash_not_summed=tuple(item.benefit_id for item in granted_cash if item.amount_yuan is None),
+            near_misses=near_misses(
+                pack, profile, facts, as_of, entitlements, lambda rule: rule_amount(rule, profile)[0]
+            ),
+            explanation=explain_report(pack, facts, as_of, entitlements) if explain else None,
         )
 
     def evaluate_many(

@@ -4,11 +4,25 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from eligibility.explain import field_name, value_name
 from eligibility.i18n import Language, label
-from eligibility.report import STATUS_ORDER, Entitlement, Report
+from eligibility.report import (
+    STATUS_ORDER,
+    ConditionExplanation,
+    Entitlement,
+    Explanation,
+    NearMiss,
+    NearMissWay,
+    Report,
+    RuleExplanation,
+)
+from eligibility.rulepack import Names
 
 if TYPE_CHECKING:
     from rich.console import Console
+
+    from eligibility.compare import RegionOption
+    from eligibility.whatif import WhatIf
 
 
 def amount_text(item: Entitlement, language: Language) -> str:
@@ -66,3 +80,136 @@ def print_report(report: Report, console: Console, language: Language) -> None:
             console.print(f"  {label('note', language)}: {item.amount_note}", markup=False)
         for assumption in item.assumptions:
             console.print(f"  {label('assumptions', language)}: {assumption}", markup=False)
+    if report.near_misses:
+        print_near_misses(report.near_misses, console, language)
+    if report.explanation is not None:
+        print_explanation(report.explanation, console, language)
+
+
+def words(names: Names, language: Language) -> str:
+    return names.zh if language == "zh" else names.en
+
+
+_MARKS = {"true": "✓", "false": "✗", "unknown": "?"}
+
+
+def condition_lines(node: ConditionExplanation, language: Language, depth: int = 0) -> list[str]:
+    """A condition tree as indented lines: ✓ met, ✗ not met, ? unknown; tests show the applicant's value."""
+    indent = "    " * depth
+    mark = _MARKS[node.outcome]
+    named = f"{words(node.definition_name, language)}: " if node.definition_name else ""
+    if node.kind == "test":
+        value = words(node.value_text, language) if node.value_text else "—"
+        line = f"{indent}{mark} {named}{words(node.text, language)}  ({label('applicant_value', language)}: {value})"
+        return [line]
+    lines = [f"{indent}{mark} {named}{words(node.text, language)}"]
+    for part in node.parts:
+        lines.extend(condition_lines(part, language, depth + 1))
+    return lines
+
+
+def _rule_heading(item: RuleExplanation, language: Language) -> str:
+    status = label(item.status, language)
+    if item.status == "not_in_force":
+        dates = []
+        if item.effective_from:
+            dates.append(f"{label('in_force_from', language)} {item.effective_from}")
+        if item.effective_until:
+            dates.append(f"{label('in_force_until', language)} {item.effective_until}")
+        status += f"; {', '.join(dates)}" if dates else ""
+    return f"{item.benefit_id} — {words(item.name, language)} [{status}]"
+
+
+def print_explanation(explanation: Explanation, console: Console, language: Language) -> None:
+    """Each entitlement's conditions in full; for the other rules, the conditions that failed."""
+    console.print(f"\n[bold]{label('why', language)}[/bold]")
+    for item in explanation.entitlements:
+        console.print(_rule_heading(item, language), markup=False)
+        for line in condition_lines(item.condition, language, 1):
+            console.print(line, markup=False)
+    if explanation.not_granted:
+        console.print(f"\n[bold]{label('why_not', language)}[/bold]")
+    for item in explanation.not_granted:
+        console.print(_rule_heading(item, language), markup=False)
+        for failed in item.failed:
+            for line in condition_lines(failed, language, 1):
+                console.print(line, markup=False)
+
+
+def _way_text(way: NearMiss | NearMissWay, language: Language) -> str:
+    condition = way.failing_condition
+    value = words(condition.value_text, language) if condition.value_text else "—"
+    text = f"{words(condition.text, language)} ({label('applicant_value', language)}: {value})"
+    if way.eligible_from:
+        text += f"; {label('eligible_from', language)} {way.eligible_from}"
+    if way.missing_facts:
+        text += f"; {label('then_needs_info', language)}: {', '.join(way.missing_facts)}"
+    return text
+
+
+def print_near_misses(near_misses: tuple[NearMiss, ...], console: Console, language: Language) -> None:
+    """Rules one condition away, with what would meet it and, for service time, the date."""
+    console.print(f"\n[bold]{label('near_misses', language)}[/bold]")
+    for item in near_misses:
+        amount = f"{item.amount_yuan:,} {label('yuan', language)}" if item.amount_yuan is not None else "—"
+        console.print(f"{item.benefit_id} — {words(item.name, language)}: {amount}", markup=False)
+        console.print(f"    {_way_text(item, language)}", markup=False)
+        for way in item.alternatives:
+            console.print(f"    {label('or', language)}: {_way_text(way, language)}", markup=False)
+
+
+def print_what_if(result: WhatIf, console: Console, language: Language) -> None:
+    """The changed facts, the report under them, then what changed against the original."""
+    console.print(f"[bold]{label('what_if', language)}[/bold]")
+    for change in result.changed_facts:
+        before = words(value_name(change.key, change.before), language)
+        after = words(value_name(change.key, change.after), language)
+        console.print(f"  {words(field_name(change.key), language)}: {before} → {after}", markup=False)
+    console.print()
+    print_report(result.report, console, language)
+    console.print(f"\n[bold]{label('changes_against_original', language)}[/bold]")
+    rows = [("gained", item) for item in result.gained]
+    rows += [("lost", item) for item in result.lost]
+    rows += [("changed", item) for item in result.changed]
+    if not rows:
+        console.print(f"  {label('no_change', language)}")
+    for kind, item in rows:
+        before = _status_amount(item.before_status, item.before_amount_yuan, language)
+        after = _status_amount(item.after_status, item.after_amount_yuan, language)
+        console.print(f"  {label(kind, language)}: {item.benefit_id}: {before} → {after}", markup=False)
+    delta = result.total_cash_delta_yuan
+    console.print(
+        f"[bold]{label('total_delta', language)}: {delta:+,} {label('yuan', language)}[/bold]"
+        f" ({result.original.total_cash_yuan:,} → {result.report.total_cash_yuan:,})"
+    )
+
+
+def _status_amount(status: str | None, amount: int | None, language: Language) -> str:
+    if status is None:
+        return "—"
+    return label(status, language) + (f" {amount:,}" if amount is not None else "")
+
+
+def print_comparison(options: list[RegionOption], console: Console, language: Language) -> None:
+    """Regions ranked by total known cash, with granted benefits and those without a known amount."""
+    from rich.table import Table
+
+    table = Table(title=label("compare_title", language))
+    table.add_column(label("rank", language), justify="right")
+    table.add_column(label("region", language))
+    table.add_column(label("zone", language))
+    table.add_column(label("total", language), justify="right")
+    table.add_column(label("granted_benefits", language))
+    table.add_column(label("unpriced", language))
+    for rank, option in enumerate(options, start=1):
+        granted = [item for item in option.entitlements if item.status == "granted"]
+        zone = words(value_name("zone", option.zone), language) if option.zone else label("no_zone", language)
+        table.add_row(
+            str(rank),
+            f"{words(option.region_name, language)}\n[dim]{option.region}[/dim]",
+            zone,
+            f"{option.total_cash_yuan:,}",
+            "\n".join(f"{words(item.name, language)} ({amount_text(item, language)})" for item in granted) or "—",
+            "\n".join(option.unpriced_benefits) or "—",
+        )
+    console.print(table)

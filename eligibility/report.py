@@ -11,7 +11,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from eligibility.rulepack import Names
+from eligibility.rulepack import Names, Scalar
 
 Status = Literal["granted", "superseded", "proposed", "needs_info"]
 STATUS_ORDER: dict[str, int] = {"granted": 0, "needs_info": 1, "proposed": 2, "superseded": 3}
@@ -49,6 +49,86 @@ class Entitlement(BaseModel):
     assumptions: tuple[str, ...] = ()
 
 
+Outcome = Literal["true", "false", "unknown"]
+FactValue = Scalar | tuple[str, ...] | None
+
+
+class ConditionExplanation(BaseModel):
+    """One node of a rule's condition, as evaluated for the applicant (three-valued).
+
+    Groups (`all`, `any`, `not`) hold their `parts`; a named definition of the
+    pack is expanded and keeps its id and name. A `test` is one field test: what
+    the rule requires and the applicant's value (null when unknown).
+    """
+
+    model_config = _REPORT
+    kind: Literal["all", "any", "not", "test"]
+    outcome: Outcome
+    text: Names = Field(description="The condition in words: the test, or 'all of' / 'any of' / 'not'.")
+    definition: str | None = None
+    definition_name: Names | None = None
+    field: str | None = None
+    operator: str | None = None
+    required: FactValue = None
+    required_text: Names | None = None
+    value: FactValue = None
+    value_text: Names | None = None
+    parts: tuple[ConditionExplanation, ...] = ()
+
+
+class RuleExplanation(BaseModel):
+    """Why one rule of the applicant's region does or does not give its benefit."""
+
+    model_config = _REPORT
+    benefit_id: str
+    name: Names
+    status: Status | Literal["not_granted", "not_in_force"]
+    outcome: Outcome
+    effective_from: date | None = None
+    effective_until: date | None = None
+    condition: ConditionExplanation
+    failed: tuple[ConditionExplanation, ...] = Field(
+        default=(), description="The field tests (or negations) that make the rule fail."
+    )
+
+
+class Explanation(BaseModel):
+    """Every condition of every entitlement, and what failed for the other rules of the region."""
+
+    model_config = _REPORT
+    entitlements: tuple[RuleExplanation, ...]
+    not_granted: tuple[RuleExplanation, ...]
+
+
+class NearMissWay(BaseModel):
+    """One failing field test that, met alone, would make a rule hold (or need only information)."""
+
+    model_config = _REPORT
+    failing_condition: ConditionExplanation
+    satisfied_by: dict[str, FactValue] = Field(description="The least change of the fact that meets the test.")
+    status_if_satisfied: Literal["granted", "needs_info"]
+    missing_facts: tuple[str, ...] = Field(default=(), description="Unknown facts still needed once it is met.")
+    eligible_from: date | None = Field(
+        default=None, description="When only service time is missing: the anniversary on which it is met."
+    )
+
+
+class NearMiss(BaseModel):
+    """A rule failed by a single condition (the first in rule order); `alternatives` are other single conditions that would do."""
+
+    model_config = _REPORT
+    benefit_id: str
+    name: Names
+    amount_yuan: int | None
+    exclusivity_group: str | None = None
+    failing_condition: ConditionExplanation
+    satisfied_by: dict[str, FactValue]
+    status_if_satisfied: Literal["granted", "needs_info"]
+    missing_facts: tuple[str, ...] = ()
+    eligible_from: date | None = None
+    alternatives: tuple[NearMissWay, ...] = ()
+
+
 class Report(BaseModel):
     """Everything one applicant can claim at one date, under one version of the rules."""
 
@@ -63,6 +143,10 @@ class Report(BaseModel):
     cash_not_summed: tuple[str, ...] = Field(
         default=(), description="Granted cash benefits whose amount is not published or not computable."
     )
+    near_misses: tuple[NearMiss, ...] = Field(
+        default=(), description="Rules failed by a single condition, with what would meet it and when."
+    )
+    explanation: Explanation | None = Field(default=None, description="Present only when asked for (explain).")
 
     def by_status(self, status: Status) -> list[Entitlement]:
         return [item for item in self.entitlements if item.status == status]

@@ -25,10 +25,20 @@ class ExpectedEntitlement(BaseModel):
     missing_facts: list[str] = []
 
 
+class ExpectedNearMiss(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    benefit_id: str
+    failing_field: str
+    status_if_satisfied: str
+    missing_facts: list[str] = []
+    eligible_from: date | None = None
+
+
 class Expected(BaseModel):
     model_config = ConfigDict(extra="forbid")
     total_cash_yuan: int
     entitlements: list[ExpectedEntitlement]
+    near_misses: list[ExpectedNearMiss] | None = None  # when given, exactly these, in rule order
 
 
 class Case(BaseModel):
@@ -72,6 +82,18 @@ def test_case_report_matches_expected_entitlements_and_snapshot(
     assert sorted(listed, key=key) == sorted(case.expected.entitlements, key=key), case.name
     assert report.total_cash_yuan == case.expected.total_cash_yuan, case.name
     assert report.rules_version == calculator.rules_version
+    if case.expected.near_misses is not None:
+        near_misses = [
+            ExpectedNearMiss(
+                benefit_id=item.benefit_id,
+                failing_field=item.failing_condition.field or item.failing_condition.kind,
+                status_if_satisfied=item.status_if_satisfied,
+                missing_facts=list(item.missing_facts),
+                eligible_from=item.eligible_from,
+            )
+            for item in report.near_misses
+        ]
+        assert near_misses == case.expected.near_misses, case.name
 
     # The version hashes every pack file; the snapshot keeps the report, not the hash.
     snapshot = report.model_dump(mode="json") | {"rules_version": "<rules_version>", "case": case.name}

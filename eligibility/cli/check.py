@@ -70,13 +70,28 @@ def check(
     lang: LanguageOption = None,
     json_output: JsonOption = False,
     rules: RulesOption = None,
+    explain: Annotated[
+        bool, typer.Option("--explain", help="Show why: every condition with the applicant's value, and what failed.")
+    ] = False,
+    set_fact: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--set",
+            help="What if: KEY=VALUE changes a fact (repeatable; profile spellings, 中文 too; KEY= makes it unknown).",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
-    """Check one applicant: the entitlements, amounts, sources and assumptions.
+    """Check one applicant: the entitlements, amounts, sources, assumptions and near misses.
 
     Example:
 
         eligibility check --region aksu --degree doctorate --introduction full_time
         --years-served 5 --bought-home-in-region --lang en
+
+        eligibility check examples/doctor-aksu.yaml --as-of 2025-06-01 --explain
+
+        eligibility check examples/doctor-aksu.yaml --set title=associate_senior --set zone=aksu_alar_hitech_zone
     """
     language = parse_language(lang)
     evaluation_date = parse_as_of(as_of)
@@ -111,13 +126,22 @@ def check(
         from eligibility.calculator import Calculator
 
         calculator = Calculator.from_directory(rules) if rules else Calculator.default()
-        report = calculator.evaluate(data, as_of=evaluation_date)
+        if set_fact:
+            from eligibility.whatif import parse_assignments, what_if
 
+            result = what_if(calculator, data, parse_assignments(set_fact), as_of=evaluation_date, explain=explain)
+        else:
+            report = calculator.evaluate(data, as_of=evaluation_date, explain=explain)
+
+    output = result if set_fact else report
     if json_output:
-        typer.echo(report.model_dump_json(indent=2))
+        typer.echo(output.model_dump_json(indent=2))
         return
     from rich.console import Console
 
-    from eligibility.render import print_report
+    from eligibility.render import print_report, print_what_if
 
-    print_report(report, Console(), language)
+    if set_fact:
+        print_what_if(result, Console(), language)
+    else:
+        print_report(report, Console(), language)

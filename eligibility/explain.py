@@ -1,0 +1,338 @@
+"""Why, why not, and when: explanations and near misses, read off logic.py's tree.
+
+Every outcome here comes from `logic.truth` and `logic.missing_facts`; this
+module only walks the condition tree, names what it finds in Chinese and
+English, and asks one counterfactual question per failing field test.
+
+A near miss is a rule in force that fails today, where meeting one failing field
+test alone (setting that fact to the least value that meets it, all else as
+given) would make the rule hold, or leave it needing only unknown facts. Its
+`status_if_satisfied` says which, and `missing_facts` lists the facts still to
+ask for. When that test is service time and the start date is known,
+`eligible_from` is the anniversary on which it is met. Not offered as changes:
+tests under a negation, who the applicant is (`applicant_kind`), and anything
+that would lower a degree, title, skill level or years served (they only grow:
+a doctorate is not "one step from" the master's tier).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from datetime import date
+from typing import Any
+
+from eligibility.logic import Facts, Truth, missing_facts, rule_condition, truth
+from eligibility.profile import ApplicantProfile, anniversary
+from eligibility.report import (
+    ConditionExplanation,
+    Entitlement,
+    Explanation,
+    FactValue,
+    NearMiss,
+    NearMissWay,
+    Outcome,
+    RuleExplanation,
+)
+from eligibility.rulepack import (
+    AllOf,
+    AnyOf,
+    Condition,
+    Definition,
+    DefinitionRef,
+    FieldTest,
+    Names,
+    NotOf,
+    Rule,
+    RulePack,
+)
+from eligibility.vocabulary import FIELDS, ZONES, FieldKind
+
+# Facts that say who the applicant is, not something they could change.
+UNCHANGEABLE_FACTS = frozenset({"applicant_kind"})
+
+_FIELD_NAMES_EN = {"years_served": "years served", "bought_home_in_region": "home bought in the region"}
+_SPECIAL_VALUES: dict[tuple[str, Any], Names] = {
+    ("zone", "none"): Names(zh="不在园区", en="outside any zone"),
+    ("zone", "aksu_alar_hitech_zone"): Names(zh=ZONES["aksu_alar_hitech_zone"][1], en="Aksu–Alar high-tech zone"),
+}
+_GROUP_TEXT = {
+    "all": Names(zh="同时满足以下全部条件", en="all of"),
+    "any": Names(zh="满足以下任一条件", en="any of"),
+    "not": Names(zh="不满足以下条件", en="not"),
+}
+
+
+def outcome_of(value: Truth) -> Outcome:
+    return "unknown" if value is None else "true" if value else "false"
+
+
+def field_name(field: str) -> Names:
+    """A fact's name: its Chinese column name, and its key in words."""
+    spec = FIELDS[field]
+    return Names(zh=spec.zh_names[0], en=_FIELD_NAMES_EN.get(field, field.replace("_", " ")))
+
+
+def value_name(field: str, value: Any) -> Names:
+    """A fact's value in words: the vocabulary's Chinese alias, the canonical value in English."""
+    if value is None:
+        return Names(zh="未知", en="unknown")
+    if isinstance(value, bool):
+        return Names(zh="是", en="yes") if value else Names(zh="否", en="no")
+    if isinstance(value, float | int):
+        text = f"{value:g}"
+        return Names(zh=text, en=text)
+    if isinstance(value, tuple | list):
+        if not value:
+            return Names(zh="无", en="none")
+        names = [value_name(field, item) for item in value]
+        return Names(zh="、".join(name.zh for name in names), en=", ".join(name.en for name in names))
+    special = _SPECIAL_VALUES.get((field, value))
+    if special is not None:
+        return special
+    aliases = FIELDS[field].values.get(str(value), ())
+    return Names(zh=aliases[0] if aliases else str(value), en=str(value).replace("_", " "))
+
+
+def requirement(test: FieldTest) -> Names:
+    """What a field test requires, without the field's name."""
+    operand = test.operand
+    shown = value_name(test.field, operand)
+    if test.operator == "eq":
+        return shown
+    if test.operator == "in":
+        return Names(zh=f"{shown.zh}之一", en=f"one of {shown.en}")
+    if test.operator == "at_least":
+        return Names(zh=f"{shown.zh}及以上", en=f"{shown.en} or higher")
+    if test.operator == "gte":
+        return Names(zh=f"不少于{shown.zh}", en=f"at least {shown.en}")
+    if test.operator == "lte":
+        return Names(zh=f"不超过{shown.zh}", en=f"at most {shown.en}")
+    return Names(zh=f"包含{shown.zh}", en=f"includes {shown.en}")  # has
+
+
+def test_text(test: FieldTest) -> Names:
+    """A field test as a sentence: 学历为博士 / degree is doctorate."""
+    name, required = field_name(test.field), requirement(test)
+    is_value = test.operator in ("eq", "in")
+    return Names(
+        zh=f"{name.zh}{'为' if is_value else ''}{required.zh}",
+        en=f"{name.en} {'is ' if is_value else ''}{required.en}",
+    )
+
+
+def _fact_value(value: Any) -> FactValue:
+    if isinstance(value, list | tuple):
+        return tuple(str(item) for item in value)
+    if value is None or isinstance(value, str | bool | int | float):
+        return value
+    return str(value)
+
+
+def explain_condition(
+    condition: Condition, facts: Mapping[str, Any], definitions: Mapping[str, Definition]
+) -> ConditionExplanation:
+    """The condition tree with each node's three-valued outcome; definitions expanded and named."""
+    if isinstance(condition, DefinitionRef):
+        definition = definitions[condition.definition]
+        inner = explain_condition(definition.when, facts, definitions)
+        return inner.model_copy(update={"definition": condition.definition, "definition_name": definition.name})
+    outcome = outcome_of(truth(condition, facts, definitions))
+    if isinstance(condition, FieldTest):
+        return ConditionExplanation(
+            kind="test",
+            outcome=outcome,
+            text=test_text(condition),
+            field=condition.field,
+            operator=condition.operator,
+            required=_fact_value(condition.operand),
+            required_text=requirement(condition),
+            value=_fact_value(facts.get(condition.field)),
+            value_text=value_name(condition.field, facts.get(condition.field)),
+        )
+    if isinstance(condition, NotOf):
+        inner = explain_condition(condition.not_, facts, definitions)
+        return ConditionExplanation(kind="not", outcome=outcome, text=_GROUP_TEXT["not"], parts=(inner,))
+    kind = "all" if isinstance(condition, AllOf) else "any"
+    parts: list[ConditionExplanation] = []
+    for part in condition.all if isinstance(condition, AllOf) else condition.any:
+        explained = explain_condition(part, facts, definitions)
+        # all(all(a, b), c) reads better as all(a, b, c); a named definition keeps its own node.
+        if explained.kind == kind and explained.definition is None:
+            parts.extend(explained.parts)
+        else:
+            parts.append(explained)
+    return ConditionExplanation(kind=kind, outcome=outcome, text=_GROUP_TEXT[kind], parts=tuple(parts))
+
+
+def failed_conditions(node: ConditionExplanation) -> list[ConditionExplanation]:
+    """The field tests (or whole negations) a false condition fails on, following only false parts."""
+    if node.outcome != "false":
+        return []
+    if node.kind in ("test", "not"):
+        return [node]
+    found: list[ConditionExplanation] = []
+    for part in node.parts:
+        found.extend(failed_conditions(part))
+    return found
+
+
+def explain_rule(
+    rule: Rule, entitlement: Entitlement | None, facts: Mapping[str, Any], pack: RulePack, as_of: date
+) -> RuleExplanation:
+    condition = explain_condition(rule_condition(rule), facts, pack.definitions)
+    if entitlement is not None:
+        status: Any = entitlement.status
+    else:
+        status = "not_granted" if rule.effective.covers(as_of) else "not_in_force"
+    return RuleExplanation(
+        benefit_id=rule.id,
+        name=rule.name,
+        status=status,
+        outcome=condition.outcome,
+        effective_from=rule.effective.from_,
+        effective_until=rule.effective.until,
+        condition=condition,
+        failed=tuple(failed_conditions(condition)) if entitlement is None else (),
+    )
+
+
+def explain(
+    pack: RulePack | None, facts: Mapping[str, Any], as_of: date, entitlements: Sequence[Entitlement]
+) -> Explanation:
+    """Each entitlement's conditions, and for every other rule of the region what failed (or that it is not in force)."""
+    by_id = {item.benefit_id: item for item in entitlements}
+    listed: list[RuleExplanation] = []
+    others: list[RuleExplanation] = []
+    for rule in pack.rules if pack else ():
+        entitlement = by_id.get(rule.id)
+        explained = explain_rule(rule, entitlement, facts, pack, as_of)  # type: ignore[arg-type]
+        (listed if entitlement is not None else others).append(explained)
+    return Explanation(entitlements=tuple(listed), not_granted=tuple(others))
+
+
+def _tests_outside_negation(condition: Condition, definitions: Mapping[str, Definition]) -> Iterator[FieldTest]:
+    """Field tests whose truth the condition follows directly (not through a `not`)."""
+    if isinstance(condition, FieldTest):
+        yield condition
+    elif isinstance(condition, DefinitionRef):
+        yield from _tests_outside_negation(definitions[condition.definition].when, definitions)
+    elif isinstance(condition, AllOf | AnyOf):
+        for part in condition.all if isinstance(condition, AllOf) else condition.any:
+            yield from _tests_outside_negation(part, definitions)
+
+
+def least_satisfying_value(test: FieldTest, facts: Mapping[str, Any]) -> Any:
+    """The smallest change of the fact that meets the test: the bound, or the first listed value."""
+    operand = test.operand
+    if test.operator == "in":
+        return operand[0]
+    if test.operator == "has":
+        wanted = operand[0] if isinstance(operand, tuple) else operand
+        return (*facts.get(test.field, ()), wanted)
+    return operand  # eq, at_least (the lowest rank that meets it), gte and lte (the bound)
+
+
+def only_grows(field: str, before: Any, after: Any) -> bool:
+    """False for a change that lowers a fact that only grows: ranks and years served."""
+    spec = FIELDS[field]
+    if spec.kind is FieldKind.ordered:
+        return spec.rank(after) > spec.rank(before)
+    if field == "years_served":
+        return bool(after > before)
+    return True
+
+
+def service_anniversary(profile: ApplicantProfile, test: FieldTest) -> date | None:
+    """The day a years-served lower bound is met, when the start date is known."""
+    if test.field != "years_served" or test.operator != "gte" or profile.service_start_date is None:
+        return None
+    return anniversary(profile.service_start_date, math.ceil(float(test.operand)))
+
+
+def near_miss_ways(
+    rule: Rule, pack: RulePack, profile: ApplicantProfile, facts: Facts, as_of: date
+) -> list[NearMissWay]:
+    """Each single failing field test that, met alone, lifts the rule out of failure."""
+    condition = rule_condition(rule)
+    ways: list[NearMissWay] = []
+    seen: set[tuple[str, str, str]] = set()
+    for test in _tests_outside_negation(condition, pack.definitions):
+        key = (test.field, test.operator, repr(test.operand))
+        if key in seen or test.field in UNCHANGEABLE_FACTS or truth(test, facts, pack.definitions) is not False:
+            continue
+        seen.add(key)
+        changed = {**facts, test.field: least_satisfying_value(test, facts)}
+        if not only_grows(test.field, facts[test.field], changed[test.field]):
+            continue
+        outcome = truth(condition, changed, pack.definitions)
+        if outcome is False:
+            continue
+        eligible_from = service_anniversary(profile, test)
+        if eligible_from is not None and not rule.effective.covers(eligible_from):
+            continue  # the rule ends before the service time is reached
+        explained = explain_condition(test, facts, pack.definitions)
+        ways.append(
+            NearMissWay(
+                failing_condition=explained,
+                satisfied_by={test.field: _fact_value(changed[test.field])},
+                status_if_satisfied="granted" if outcome else "needs_info",
+                missing_facts=tuple(missing_facts(condition, changed, pack.definitions)),
+                eligible_from=eligible_from,
+            )
+        )
+    return ways
+
+
+def near_misses(
+    pack: RulePack | None,
+    profile: ApplicantProfile,
+    facts: Facts,
+    as_of: date,
+    entitlements: Sequence[Entitlement],
+    amount_of: Callable[[Rule], int | None],
+) -> tuple[NearMiss, ...]:
+    """The rules of the region in force at `as_of`, failing today, that one condition would lift.
+
+    Exclusivity: a near miss is left out when its group already has a granted
+    benefit of equal or higher amount (an unknown amount ranks lowest), since
+    meeting it would change nothing.
+    """
+    if pack is None:
+        return ()
+    listed = {item.benefit_id for item in entitlements}
+    granted_by_group: dict[str, int] = {}
+    for item in entitlements:
+        if item.status == "granted" and item.exclusivity_group is not None:
+            granted_by_group[item.exclusivity_group] = max(
+                granted_by_group.get(item.exclusivity_group, -1), _rank(item.amount_yuan)
+            )
+    found: list[NearMiss] = []
+    for rule in pack.rules:
+        if rule.id in listed or rule.status == "proposed" or not rule.effective.covers(as_of):
+            continue
+        if truth(rule_condition(rule), facts, pack.definitions) is not False:
+            continue
+        amount = amount_of(rule)
+        group = rule.exclusivity_group
+        if group is not None and group in granted_by_group and _rank(amount) <= granted_by_group[group]:
+            continue
+        ways = near_miss_ways(rule, pack, profile, facts, as_of)
+        if not ways:
+            continue
+        first, *others = ways
+        found.append(
+            NearMiss(
+                benefit_id=rule.id,
+                name=rule.name,
+                amount_yuan=amount,
+                exclusivity_group=group,
+                alternatives=tuple(others),
+                **dict(first),
+            )
+        )
+    return tuple(found)
+
+
+def _rank(amount: int | None) -> int:
+    return -1 if amount is None else amount

@@ -1,0 +1,170 @@
+"""What if: the same applicant with some facts changed, and what that changes.
+
+`parse_assignments` reads `key=value` texts (keys and values in the same
+spellings a profile accepts, Chinese included; an empty value makes the fact
+unknown); `what_if` evaluates the original and the changed profile and lists
+the entitlements gained, lost and changed, and the change in total known cash.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel, ConfigDict
+
+from eligibility.errors import InputError, Problem
+from eligibility.profile import ApplicantProfile, parse_profile
+from eligibility.report import FactValue, Report, Status
+from eligibility.vocabulary import FIELDS, ZH_KEY_TO_KEY
+
+if TYPE_CHECKING:
+    from eligibility.calculator import Calculator
+
+_FROZEN = ConfigDict(extra="forbid", frozen=True)
+# Awards are records (level, name, amount): they do not fit in one key=value.
+NOT_SETTABLE = frozenset({"awards"})
+OPTION = "--set"
+
+
+class FactChange(BaseModel):
+    """One fact before and after (null: unknown)."""
+
+    model_config = _FROZEN
+    key: str
+    before: FactValue
+    after: FactValue
+
+
+class EntitlementChange(BaseModel):
+    """One benefit whose status or amount differs (a null status: not listed)."""
+
+    model_config = _FROZEN
+    benefit_id: str
+    before_status: Status | None
+    after_status: Status | None
+    before_amount_yuan: int | None
+    after_amount_yuan: int | None
+
+
+class WhatIf(BaseModel):
+    """The report with the changed facts, and what changed against the original."""
+
+    model_config = _FROZEN
+    changed_facts: tuple[FactChange, ...]
+    report: Report
+    original: Report
+    gained: tuple[EntitlementChange, ...]
+    lost: tuple[EntitlementChange, ...]
+    changed: tuple[EntitlementChange, ...]
+    total_cash_delta_yuan: int
+
+
+def settable_keys() -> list[str]:
+    return [key for key in FIELDS if key not in NOT_SETTABLE]
+
+
+def parse_assignments(texts: Iterable[str]) -> dict[str, Any]:
+    """`key=value` texts to canonical keys and raw values; every bad one reported at once."""
+    changes: dict[str, Any] = {}
+    problems: list[Problem] = []
+    for text in texts:
+        raw_key, equals, value = text.partition("=")
+        key = ZH_KEY_TO_KEY.get(raw_key.strip(), raw_key.strip())
+        if not equals or not raw_key.strip():
+            problems.append(Problem(OPTION, "use KEY=VALUE, e.g. title=associate_senior", text))
+        elif key in NOT_SETTABLE:
+            problems.append(Problem(OPTION, f"{key} cannot be set as KEY=VALUE; give it in the profile", text))
+        elif key not in FIELDS:
+            problems.append(Problem(OPTION, "unknown key; allowed: " + ", ".join(settable_keys()), text))
+        else:
+            changes[key] = value.strip() or None
+    if problems:
+        raise InputError(problems)
+    return changes
+
+
+def changed_profile(profile: ApplicantProfile, changes: Mapping[str, Any]) -> ApplicantProfile:
+    """The profile with `changes` applied, validated like any profile (a bad value names its key)."""
+    data = profile.model_dump(exclude_none=True)
+    for key, value in changes.items():
+        if value is None:
+            data.pop(key, None)
+        else:
+            data[key] = value
+    if "service_start_date" in changes and "years_served" not in changes:
+        data.pop("years_served", None)  # a new start date decides the years
+    # A zone belongs to its region: moving region without naming a zone leaves the zone.
+    if "region" in changes and "zone" not in changes:
+        data.pop("zone", None)
+    return parse_profile(data)
+
+
+def _fact(profile: ApplicantProfile, key: str) -> FactValue:
+    value = getattr(profile, key)
+    if value is None or isinstance(value, str | bool | int | float):
+        return value
+    if isinstance(value, tuple):
+        return tuple(str(item) for item in value)
+    return str(value)
+
+
+def entitlement_changes(original: Report, changed: Report) -> tuple[list[EntitlementChange], ...]:
+    """Benefits gained, lost, and listed in both with a different status or amount."""
+    before = {item.benefit_id: item for item in original.entitlements}
+    after = {item.benefit_id: item for item in changed.entitlements}
+    gained, lost, differing = [], [], []
+    for benefit_id in [*before, *(key for key in after if key not in before)]:
+        old, new = before.get(benefit_id), after.get(benefit_id)
+        change = EntitlementChange(
+            benefit_id=benefit_id,
+            before_status=old.status if old else None,
+            after_status=new.status if new else None,
+            before_amount_yuan=old.amount_yuan if old else None,
+            after_amount_yuan=new.amount_yuan if new else None,
+        )
+        if old is None:
+            gained.append(change)
+        elif new is None:
+            lost.append(change)
+        elif (old.status, old.amount_yuan) != (new.status, new.amount_yuan):
+            differing.append(change)
+    return gained, lost, differing
+
+
+def what_if(
+    calculator: Calculator,
+    profile: ApplicantProfile | Mapping[str, Any],
+    changes: Mapping[str, Any],
+    as_of: date | None = None,
+    *,
+    explain: bool = False,
+) -> WhatIf:
+    """Evaluate the applicant as given and with `changes`; say what differs."""
+    as_of = as_of or date.today()
+    if not isinstance(profile, ApplicantProfile):
+        profile = parse_profile(profile)
+    unknown = [key for key in changes if key not in FIELDS or key in NOT_SETTABLE]
+    if unknown:
+        raise InputError(
+            [Problem(OPTION, "unknown key; allowed: " + ", ".join(settable_keys()), key) for key in unknown]
+        )
+    changed = changed_profile(profile, changes)
+    original_report = calculator.evaluate(profile, as_of=as_of)
+    changed_report = calculator.evaluate(changed, as_of=as_of, explain=explain)
+    fact_changes = tuple(
+        FactChange(key=key, before=_fact(profile, key), after=_fact(changed, key))
+        for key in FIELDS
+        if _fact(profile, key) != _fact(changed, key)
+    )
+    gained, lost, differing = entitlement_changes(original_report, changed_report)
+    return WhatIf(
+        changed_facts=fact_changes,
+        report=changed_report,
+        original=original_report,
+        gained=tuple(gained),
+        lost=tuple(lost),
+        changed=tuple(differing),
+        total_cash_delta_yuan=changed_report.total_cash_yuan - original_report.total_cash_yuan,
+    )
