@@ -150,7 +150,12 @@ def what_if(
         raise InputError(
             [Problem(OPTION, "unknown key; allowed: " + ", ".join(settable_keys()), key) for key in unknown]
         )
-    changed = changed_profile(profile, changes)
+    try:
+        changed = changed_profile(profile, changes)
+    except InputError as error:  # say that the bad value came from --set, not from the profile
+        raise InputError(
+            [Problem(f"{OPTION} {problem.field}", problem.message, problem.value) for problem in error.problems]
+        ) from None
     original_report = calculator.evaluate(profile, as_of=as_of)
     changed_report = calculator.evaluate(changed, as_of=as_of, explain=explain)
     fact_changes = tuple(
