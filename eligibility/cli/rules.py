@@ -1,0 +1,140 @@
+"""`eligibility rules list | show | lint`: the rule catalogue and its checks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from eligibility.cli.app import app
+from eligibility.cli.common import (
+    EXIT_BAD_RULES,
+    JsonOption,
+    LanguageOption,
+    RulesOption,
+    fail,
+    parse_language,
+    user_errors,
+)
+from eligibility.errors import Problem
+
+rules_app = typer.Typer(
+    name="rules",
+    help="The rule catalogue: list and show rules with their sources; lint rule packs.",
+    no_args_is_help=True,
+)
+app.add_typer(rules_app, name="rules")
+
+
+def _region(value: str | None) -> str | None:
+    """A region key, or its Chinese name, as the canonical key."""
+    from eligibility.vocabulary import REGIONS, VALUE_ALIASES
+
+    if value is None:
+        return None
+    region = VALUE_ALIASES["region"].get(value.strip(), VALUE_ALIASES["region"].get(value.strip().lower()))
+    if region is None:
+        fail([Problem("--region", f"not a region; allowed: {', '.join(REGIONS)}", value)])
+    return region
+
+
+@rules_app.command("list")
+def list_rules(
+    region: Annotated[
+        str | None, typer.Option("--region", help="Only this region: aksu, tongchuan, linhe, qijiang, xiangqiao.")
+    ] = None,
+    json_output: JsonOption = False,
+    lang: LanguageOption = None,
+    rules: RulesOption = None,
+) -> None:
+    """List every rule: region, benefit, kind, amount, status, source and quote.
+
+    Example:
+
+        eligibility rules list --region qijiang --lang en
+        eligibility rules list --json
+    """
+    language = parse_language(lang)
+    wanted = _region(region)
+    with user_errors():
+        from eligibility.catalogue import Catalogue
+        from eligibility.rule_listing import rule_entries
+
+        catalogue = Catalogue.from_directory(rules)
+        entries = rule_entries(catalogue, wanted)
+    if json_output:
+        import json
+
+        typer.echo(json.dumps([entry.model_dump(mode="json") for entry in entries], ensure_ascii=False, indent=2))
+        return
+    from rich.console import Console
+
+    from eligibility.rule_listing import print_rule_table
+
+    print_rule_table(entries, Console(), language)
+
+
+@rules_app.command("show")
+def show_rule(
+    rule_id: Annotated[str, typer.Argument(help="The rule's id, e.g. qijiang.cash.award_matching.")],
+    json_output: JsonOption = False,
+    lang: LanguageOption = None,
+    rules: RulesOption = None,
+) -> None:
+    """Show one rule in full: amount, dates, condition, source, quote, assumptions.
+
+    Example:
+
+        eligibility rules show aksu.housing.prefecture_high_level --lang zh
+    """
+    language = parse_language(lang)
+    with user_errors():
+        from eligibility.catalogue import Catalogue
+        from eligibility.rule_listing import rule_entry
+
+        catalogue = Catalogue.from_directory(rules)
+        entry = rule_entry(*catalogue.rule(rule_id))
+    if json_output:
+        typer.echo(entry.model_dump_json(indent=2))
+        return
+    from rich.console import Console
+
+    from eligibility.rule_listing import print_rule_detail
+
+    print_rule_detail(entry, Console(), language)
+
+
+@rules_app.command("lint")
+def lint_rules(
+    directory: Annotated[
+        Path | None, typer.Argument(help="Directory of rule packs (default: the installed ones).", show_default=False)
+    ] = None,
+    sources: Annotated[
+        Path | None,
+        typer.Option(
+            "--sources",
+            help="Directory of the seed documents the quotes are checked against "
+            "(default: ../shared/seeds next to a checkout, when present).",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """Check rule packs: YAML, schema, duplicate ids, unknown fields, undefined definitions, quotes.
+
+    Each problem is printed as file:line: message; the exit status is 1 when
+    there is any, 0 (with a one-line summary) when there is none.
+
+    Example:
+
+        eligibility rules lint rules/ --sources ../shared/seeds
+    """
+    from eligibility.catalogue import default_rules_directory
+    from eligibility.lint import default_sources_directory, lint_directory
+
+    result = lint_directory(directory or default_rules_directory(), sources or default_sources_directory())
+    for problem in result.problems:
+        typer.echo(str(problem))
+    typer.echo(result.summary(), err=not result.ok)
+    if not result.ok:
+        raise typer.Exit(code=EXIT_BAD_RULES)
