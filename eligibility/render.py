@@ -209,7 +209,7 @@ def print_comparison(options: list[RegionOption], console: Console, language: La
             f"{words(option.region_name, language)}\n[dim]{option.region}[/dim]",
             zone,
             f"{option.total_cash_yuan:,}",
-            "\n".join(f"{words(item.name, language)} ({amount_text(item, language)})" for item in granted) or "—",
+            "\n".join(f"{item.benefit_id} ({amount_text(item, language)})" for item in granted) or "—",
             "\n".join(option.unpriced_benefits) or "—",
         )
     console.print(table)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+import shlex
 from datetime import date, timedelta
 from typing import Any
 
@@ -15,7 +17,7 @@ from eligibility.cli import app
 from eligibility.logic import applicant_facts, rule_condition, truth
 from eligibility.profile import parse_profile
 from eligibility.report import ConditionExplanation, Report
-from tests.conftest import CASES
+from tests.conftest import CASES, REPO
 
 PREFECTURE = "aksu.housing.prefecture_high_level"
 ZONE_TOP = "aksu.housing.hitech_zone_top_tier"
@@ -265,3 +267,23 @@ def test_check_json_carries_near_misses_always_and_the_explanation_only_when_ask
     assert miss["eligible_from"] == "2027-03-01" and miss["amount_yuan"] == 500000
     explained = json.loads(invoke(*flags, "--explain").output)
     assert {item["benefit_id"] for item in explained["explanation"]["not_granted"]} >= {PREFECTURE, ZONE_TOP}
+
+
+def readme_section_commands() -> list[list[str]]:
+    """The commands of the README's 'Why, why not, and when' section, as argument lists."""
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Why, why not, and when", 1)[1]
+    block = re.search(r"```sh\n(.*?)```", section, re.DOTALL)
+    assert block is not None
+    lines = block.group(1).replace("\\\n", " ").splitlines()
+    return [shlex.split(line, comments=True) for line in lines if line.strip()]
+
+
+def test_the_readme_section_commands_run_and_succeed(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(REPO)  # the commands name files relative to the checkout
+    commands = readme_section_commands()
+    assert len(commands) >= 5
+    for command in commands:
+        assert command[0] == "eligibility"
+        result = CliRunner().invoke(app, command[1:], env={"COLUMNS": "200"})
+        assert result.exit_code == 0, (command, result.output)
