@@ -24,3 +24,4 @@ import eligibility.cli.rules  # noqa: E402
 import eligibility.cli.schema  # noqa: E402
 import eligibility.cli.serve  # noqa: E402,F401
 from eligibility.cli import check  # noqa: E402,F401
+from eligibility.cli import batch  # noqa: E402,F401

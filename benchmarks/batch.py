@@ -1,0 +1,154 @@
+"""Benchmark of `eligibility batch`: end to end against the floor of reading and writing.
+
+Generates N synthetic applicants (every region with a pack, Chinese and English
+values, unknown cells, 0.1% bad rows) as a CSV, then in the same run times:
+- end to end: `eligibility batch IN --out OUT.csv --quiet` as a subprocess, with
+  the child's peak resident memory;
+- the floor: `polars.read_csv` of the same input plus `write_csv` of an output of
+  equal length (the batch's own output, read back untimed);
+- the columnar evaluator alone, in memory, on N validated Aksu profiles (years
+  served at the as-of date, every rule's status and amount, exclusivity, the
+  total; not the output strings): the five housing tiers, and the whole Aksu pack.
+
+Usage: python benchmarks/batch.py [N ...] [--repeat R] [--keep DIR]
+Prints figures; asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+import polars as pl
+
+from eligibility.batch.columns import validate
+from eligibility.batch.evaluator import ColumnarEvaluator
+from eligibility.catalogue import Catalogue
+from eligibility.vocabulary import FIELDS
+
+AS_OF = date(2025, 6, 1)
+
+
+def synthetic_roster(rows: int, regions: list[str], seed: int = 5) -> pl.DataFrame:
+    """N applicants as text cells; built from a small pool of random rows, shuffled, to generate fast."""
+    rng = random.Random(seed)
+    pool = 50_000
+
+    def pick(key: str) -> list[str]:
+        spec = FIELDS[key]
+        choices = [""] + [spelling for value, aliases in spec.values.items() for spelling in (value, *aliases[:1])]
+        return [rng.choice(choices) for _ in range(pool)]
+
+    start = date(2012, 1, 1)
+    dates = [
+        ""
+        if rng.random() < 0.1
+        else (start + timedelta(days=rng.randrange(5200))).strftime(rng.choice(["%Y-%m-%d", "%Y/%-m/%-d"]))
+        for _ in range(pool)
+    ]
+    region_cells = [rng.choice(regions) for _ in range(pool)]
+    for index in range(0, pool, 1000):  # 0.1% bad rows
+        region_cells[index] = "nowhere"
+    base = pl.DataFrame(
+        {
+            "region": region_cells,
+            "zone": [rng.choice(["", "", "aksu_alar_hitech_zone"]) for _ in range(pool)],
+            "degree": pick("degree"),
+            "title": pick("title"),
+            "skill_level": pick("skill_level"),
+            "introduction": pick("introduction"),
+            "service_start_date": dates,
+            "bought_home_in_region": [rng.choice(["", "是", "否", "yes", "no"]) for _ in range(pool)],
+            "scarce_skill": [rng.choice(["", "是", "否"]) for _ in range(pool)],
+            "programmes": [rng.choice(["", "", "", "tuofeng"]) for _ in range(pool)],
+            "awards": [
+                rng.choice(["", "", "", "", "national:200000:国家科技进步奖;district:5000"]) for _ in range(pool)
+            ],
+        }
+    )
+    picks = pl.Series("pick", [rng.randrange(pool) for _ in range(min(rows, 200_000))])
+    index = pl.int_range(0, rows, eager=True).alias("i")
+    order = (index * 7919 + index // 200_000) % pool if rows > 200_000 else picks
+    frame = base[order]
+    return frame.insert_column(0, pl.format("A{}", index).alias("id"))
+
+
+def child_run(command: list[str]) -> tuple[float, int]:
+    """Wall seconds and peak RSS (bytes) of one child process."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command)
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - started
+    if os.waitstatus_to_exitcode(status) != 0:
+        sys.exit(f"batch failed with exit status {os.waitstatus_to_exitcode(status)}")
+    return elapsed, usage.ru_maxrss * 1024
+
+
+def evaluator_rate(catalogue: Catalogue, rows: int, housing_only: bool) -> float:
+    pack = catalogue.pack("aksu")
+    assert pack is not None, "the Aksu pack is needed for the evaluator figure"
+    if housing_only:
+        pack = pack.model_copy(update={"rules": tuple(rule for rule in pack.rules if ".housing." in rule.id)})
+    raw = synthetic_roster(rows, ["aksu"]).with_columns(pl.lit("aksu").alias("region"))
+    facts = validate(raw, {})
+    evaluator = ColumnarEvaluator([pack], AS_OF)
+    timings = []
+    for _ in range(3):
+        started = time.perf_counter()
+        rule_frame = evaluator.rule_frame(facts, "aksu")
+        rule_frame.select(evaluator.total("aksu"))
+        timings.append(time.perf_counter() - started)
+    return rows / sorted(timings)[1]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("rows", nargs="*", type=int, default=[1_000_000])
+    parser.add_argument("--repeat", type=int, default=3, help="runs per size; the median is shown")
+    parser.add_argument("--keep", type=Path, help="keep the generated files in this directory")
+    arguments = parser.parse_args()
+    catalogue = Catalogue.from_directory()
+    executable = shutil.which("eligibility") or sys.exit("eligibility is not installed in this environment")
+    print(f"cpus: {os.cpu_count()}  polars {pl.__version__}  regions: {', '.join(catalogue.regions)}")
+    for rows in arguments.rows:
+        directory = Path(arguments.keep or tempfile.mkdtemp(prefix="batch-bench-"))
+        directory.mkdir(parents=True, exist_ok=True)
+        source, scored, floor_out = directory / "roster.csv", directory / "scored.csv", directory / "floor.csv"
+        synthetic_roster(rows, catalogue.regions).write_csv(source)
+        command = [executable, "batch", str(source), "--out", str(scored), "--quiet", "--as-of", AS_OF.isoformat()]
+        runs = [child_run(command) for _ in range(arguments.repeat)]
+        batch_seconds = sorted(seconds for seconds, _ in runs)[len(runs) // 2]
+        peak = max(rss for _, rss in runs)
+        output = pl.read_csv(scored, infer_schema=False)
+        assert output.height == rows, f"{output.height} output rows for {rows} input rows"
+        floors = []
+        for _ in range(arguments.repeat):
+            started = time.perf_counter()
+            pl.read_csv(source, infer_schema=False)
+            output.write_csv(floor_out)
+            floors.append(time.perf_counter() - started)
+        floor = sorted(floors)[len(floors) // 2]
+        del output
+        size = source.stat().st_size / 1e6
+        print(
+            f"{rows:>10,} rows ({size:,.0f} MB CSV): batch {batch_seconds:.2f} s = {rows / batch_seconds:,.0f} rows/s; "
+            f"floor {floor:.2f} s; ratio {batch_seconds / floor:.1f}x; peak RSS {peak / 2**20:,.0f} MiB"
+        )
+        if arguments.keep is None:
+            shutil.rmtree(directory)
+    evaluated = min(max(arguments.rows), 1_000_000)
+    for housing_only, label in ((True, "Aksu housing tiers"), (False, "whole Aksu pack")):
+        rate = evaluator_rate(catalogue, evaluated, housing_only)
+        print(f"evaluator alone, {label}, {evaluated:,} profiles in memory: {rate / 1e6:.1f} M profiles/s")
+
+
+if __name__ == "__main__":
+    main()

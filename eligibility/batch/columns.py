@@ -1,0 +1,229 @@
+"""Validating raw text columns into typed fact columns, with one message per bad cell.
+
+Every rule of the profile (eligibility/profile.py) is restated here on whole
+columns: trimmed text, an empty cell is unknown, Chinese and English aliases,
+yes/no words, three date spellings, list fields in a flat form. A bad cell
+never stops anything: it becomes a message in the row's `error` column.
+
+Flat forms of the list fields (one cell each):
+- programmes (人才计划): codes separated by `;` (also `；`, `,`, `，`), e.g. `tuofeng;tianshan`.
+- awards (奖项): items `level:amount[:name]` separated by `;` (also `；`), e.g.
+  `national:200000:国家科技进步奖;district:5000`; an empty amount (`national::name`)
+  is an award whose amount is unknown.
+In both, `无` or `none` says "known to be none"; an empty cell is unknown.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+import polars as pl
+
+from eligibility.vocabulary import AWARD_LEVELS, BOOLEAN_WORDS, FIELDS, ZH_KEY_TO_KEY, FieldKind
+
+ERROR = "error"
+EXPLICIT_NONE: Final = ("无", "none")
+# pydantic's lax booleans, accepted by the profile beyond the vocabulary's words
+_PYDANTIC_BOOLEAN_WORDS: Final = {"on": True, "off": False, "t": True, "f": False}
+_DATE_PATTERN: Final = r"^(\d{4})\s*[年/.\-]\s*(\d{1,2})\s*[月/.\-]\s*(\d{1,2})\s*日?$"
+_DEFAULTS: Final = {"applicant_kind": "person"}
+
+
+def lowercase_aliases(values: dict[str, tuple[str, ...]]) -> dict[str, str]:
+    """Every spelling, lower-cased -> canonical (the profile looks up the value, then its lower case)."""
+    table: dict[str, str] = {}
+    for canonical, aliases in values.items():
+        for spelling in (canonical, *aliases):
+            table[spelling.lower()] = canonical
+    return table
+
+
+def allowed_values(values: dict[str, tuple[str, ...]]) -> str:
+    return ", ".join(f"{value} ({'/'.join(aliases)})" if aliases else value for value, aliases in values.items())
+
+
+def enum_of(key: str) -> pl.Enum:
+    return pl.Enum(list(FIELDS[key].values))
+
+
+AWARD_LEVEL: Final = pl.Enum(list(AWARD_LEVELS))
+AWARD: Final = pl.Struct({"level": AWARD_LEVEL, "amount_yuan": pl.Int64})
+
+
+def column_key(header: str) -> str | None:
+    """The canonical key of a column header (English key or Chinese name); None when unknown."""
+    name = header.strip()
+    if name in FIELDS:
+        return name
+    if name.lower() in FIELDS:
+        return name.lower()
+    return ZH_KEY_TO_KEY.get(name)
+
+
+def typed_schema() -> dict[str, pl.DataType]:
+    """The dtype of every fact column after validation."""
+    schema: dict[str, pl.DataType] = {}
+    for key, spec in FIELDS.items():
+        if spec.kind in (FieldKind.ordered, FieldKind.choice):
+            schema[key] = enum_of(key)
+        elif spec.kind is FieldKind.boolean:
+            schema[key] = pl.Boolean()
+        elif spec.kind is FieldKind.number:
+            schema[key] = pl.Float64()
+        elif spec.kind is FieldKind.date:
+            schema[key] = pl.Date()
+        elif spec.kind is FieldKind.codes:
+            schema[key] = pl.List(pl.String)
+        elif spec.kind is FieldKind.awards:
+            schema[key] = pl.List(AWARD)
+        else:
+            schema[key] = pl.String()
+    return schema
+
+
+def _quoted(text: pl.Expr) -> pl.Expr:
+    return pl.lit("'") + text + pl.lit("'")
+
+
+def _problem(header: str, key: str, raw: pl.Expr, message: str) -> pl.Expr:
+    """`header (key): 'value': what is allowed`, as the profile's messages read."""
+    where = header if header == key else f"{header} ({key})"
+    return pl.lit(f"{where}: ") + _quoted(raw) + pl.lit(f": {message}")
+
+
+def validate(raw: pl.DataFrame, headers: dict[str, str]) -> pl.DataFrame:
+    """Raw text columns (named by canonical key) -> typed fact columns and an `error` column.
+
+    `headers` maps each canonical key present to the header the file used, so
+    messages name the column as the user sees it. Absent columns are unknown.
+    """
+    schema = typed_schema()
+    columns: list[pl.Series] = []
+    problems: list[pl.Series] = []
+    for key, spec in FIELDS.items():
+        if key not in raw.columns:
+            columns.append(pl.repeat(_DEFAULTS.get(key), raw.height, dtype=schema[key], eager=True).alias(key))
+            if key == "region":
+                message = f"region: required (no region/地区 column); allowed: {allowed_values(spec.values)}"
+                problems.append(pl.repeat(message, raw.height, dtype=pl.String, eager=True))
+            continue
+        value, problem = _validated(raw.get_column(key).cast(pl.String), key, spec.kind, headers.get(key, key))
+        if key in _DEFAULTS:
+            value = value.fill_null(pl.lit(_DEFAULTS[key], dtype=schema[key]))
+        columns.append(value.alias(key))
+        if problem is not None:
+            problems.append(problem)
+    facts = pl.DataFrame(columns)
+    if not problems:
+        return facts.with_columns(pl.lit(None, pl.String).alias(ERROR))
+    error = pl.select(pl.concat_str(problems, separator="; ", ignore_nulls=True)).to_series()
+    return facts.with_columns(error.alias(ERROR)).with_columns(
+        pl.when(pl.col(ERROR) != "").then(pl.col(ERROR)).alias(ERROR)
+    )
+
+
+def _validated(column: pl.Series, key: str, kind: FieldKind, header: str) -> tuple[pl.Series, pl.Series | None]:
+    """One column typed and checked.
+
+    Rosters repeat a few spellings over and over: each distinct cell is
+    validated once, and the result gathered back to every row.
+    """
+    text = pl.col(key).str.strip_chars()
+    value_expression, problem_expression = _field(key, kind, pl.when(text != "").then(text), header)
+    if problem_expression is None:
+        problem_expression = pl.lit(None, pl.String)
+    distinct = column.head(0) if kind is FieldKind.text else column.drop_nulls().unique(maintain_order=True)
+    if kind is FieldKind.text or len(distinct) * 4 > len(column):  # mostly distinct: a table does not pay
+        checked = column.to_frame(key).select(value_expression.alias("value"), problem_expression.alias("problem"))
+        value, problem = checked.get_column("value"), checked.get_column("problem")
+    else:
+        checked = distinct.to_frame(key).select(value_expression.alias("value"), problem_expression.alias("problem"))
+        positions = pl.int_range(0, len(distinct), dtype=pl.UInt32, eager=True)
+        index = column.replace_strict(distinct, positions, default=None, return_dtype=pl.UInt32)
+        value, problem = checked.get_column("value").gather(index), checked.get_column("problem").gather(index)
+    if key == "region":
+        required = f"{header}: required; allowed: {allowed_values(FIELDS[key].values)}"
+        problem = pl.select(pl.when(column.is_null()).then(pl.lit(required)).otherwise(problem)).to_series()
+    return value, problem
+
+
+def _field(key: str, kind: FieldKind, cell: pl.Expr, header: str) -> tuple[pl.Expr, pl.Expr | None]:
+    """The typed column and its problem message (null when fine) for one field."""
+    spec = FIELDS[key]
+    if kind in (FieldKind.ordered, FieldKind.choice):
+        value = cell.str.to_lowercase().replace_strict(
+            lowercase_aliases(spec.values), default=None, return_dtype=enum_of(key)
+        )
+        message = f"not an allowed value; allowed: {allowed_values(spec.values)}"
+        problem = pl.when(cell.is_not_null() & value.is_null()).then(_problem(header, key, cell, message))
+        return value, problem
+    if kind is FieldKind.boolean:
+        words = {**BOOLEAN_WORDS, **_PYDANTIC_BOOLEAN_WORDS}
+        value = cell.str.to_lowercase().replace_strict(words, default=None, return_dtype=pl.Boolean)
+        message = "not a yes/no value; allowed: true/false, yes/no, 1/0, Y/N, 是/否"
+        return value, pl.when(cell.is_not_null() & value.is_null()).then(_problem(header, key, cell, message))
+    if kind is FieldKind.number:
+        number = cell.cast(pl.Float64, strict=False)
+        bad = cell.is_not_null() & (number.is_null() | number.is_nan() | (number < 0))
+        message = "not a number of years; allowed: a number ≥ 0"
+        return pl.when(~bad).then(number), pl.when(bad).then(_problem(header, key, cell, message))
+    if kind is FieldKind.date:
+        parts = cell.str.extract_groups(_DATE_PATTERN)
+        iso = pl.format(
+            "{}-{}-{}",
+            parts.struct.field("1"),
+            parts.struct.field("2").str.zfill(2),
+            parts.struct.field("3").str.zfill(2),
+        )
+        day = iso.str.to_date("%Y-%m-%d", strict=False)
+        message = "not a date; allowed: 2020-03-01, 2020/3/1 or 2020年3月1日 (a day that exists)"
+        return day, pl.when(cell.is_not_null() & day.is_null()).then(_problem(header, key, cell, message))
+    if kind is FieldKind.codes:
+        codes = (
+            cell.str.replace_all(r"[；,，]", ";")
+            .str.split(";")
+            .list.eval(pl.element().str.strip_chars())
+            .list.filter(pl.element() != "")
+        )
+        return pl.when(cell.str.to_lowercase().is_in(EXPLICIT_NONE)).then(pl.lit([], pl.List(pl.String))).otherwise(
+            codes
+        ), None
+    if kind is FieldKind.awards:
+        return _awards(key, cell, header)
+    return cell, None
+
+
+def _awards(key: str, cell: pl.Expr, header: str) -> tuple[pl.Expr, pl.Expr]:
+    """`level:amount[:name]` items separated by `;` -> a list of {level, amount_yuan}."""
+    items = (
+        cell.str.replace_all("；", ";")
+        .str.replace_all("：", ":")
+        .str.split(";")
+        .list.eval(pl.element().str.strip_chars())
+        .list.filter(pl.element() != "")
+    )
+    parts = pl.element().str.splitn(":", 3)
+    level_text = parts.struct.field("field_0").str.strip_chars()
+    amount_text = parts.struct.field("field_1").str.strip_chars()
+    level = level_text.str.to_lowercase().replace_strict(
+        lowercase_aliases(dict(AWARD_LEVELS)), default=None, return_dtype=AWARD_LEVEL
+    )
+    amount = pl.when(amount_text.str.contains(r"^\d+$")).then(amount_text.cast(pl.Int64, strict=False))
+    bad_level = level.is_null()
+    bad_amount = amount_text.is_not_null() & (amount_text != "") & amount.is_null()
+    awards = items.list.eval(pl.struct(level.alias("level"), amount.alias("amount_yuan")))
+    item_problem = (
+        pl.when(bad_level)
+        .then(_quoted(pl.element()) + pl.lit(f": level not allowed; allowed: {allowed_values(dict(AWARD_LEVELS))}"))
+        .when(bad_amount)
+        .then(_quoted(pl.element()) + pl.lit(": amount not a whole number of yuan ≥ 0"))
+    )
+    messages = items.list.eval(item_problem).list.drop_nulls()
+    where = header if header == key else f"{header} ({key})"
+    problem = pl.when(messages.list.len() > 0).then(
+        pl.lit(f"{where}: ") + messages.list.join(", ") + pl.lit(" (form: level:amount[:name];...)")
+    )
+    explicit_none = cell.str.to_lowercase().is_in(EXPLICIT_NONE)
+    return pl.when(explicit_none).then(pl.lit([], pl.List(AWARD))).otherwise(awards), pl.when(~explicit_none).then(
+        problem
+    )

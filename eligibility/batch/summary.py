@@ -1,0 +1,86 @@
+"""The summary of a batch run: rows, errors, and per benefit who is eligible and for how much."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from eligibility.i18n import Language
+
+
+@dataclass
+class BenefitTally:
+    benefit_id: str
+    name_zh: str
+    name_en: str
+    granted: int = 0
+    cash_yuan: int = 0  # granted cash with a known amount
+    needs_info: int = 0
+
+
+@dataclass
+class BatchSummary:
+    """What a run produced; `total_cash_yuan` sums granted cash with known amounts only."""
+
+    input: str
+    output: str
+    as_of: str
+    rules_version: str
+    rows: int = 0
+    errors: int = 0
+    benefits: dict[str, BenefitTally] = field(default_factory=dict)
+
+    @property
+    def total_cash_yuan(self) -> int:
+        return sum(tally.cash_yuan for tally in self.benefits.values())
+
+    def add(self, tallies: dict[str, tuple[int, int, int]]) -> None:
+        for benefit_id, (granted, cash, needs_info) in tallies.items():
+            tally = self.benefits[benefit_id]
+            tally.granted += granted
+            tally.cash_yuan += cash
+            tally.needs_info += needs_info
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "input": self.input,
+            "output": self.output,
+            "as_of": self.as_of,
+            "rules_version": self.rules_version,
+            "rows": self.rows,
+            "errors": self.errors,
+            "benefits": [
+                {
+                    "benefit_id": tally.benefit_id,
+                    "name": {"zh": tally.name_zh, "en": tally.name_en},
+                    "granted": tally.granted,
+                    "cash_yuan": tally.cash_yuan,
+                    "needs_info": tally.needs_info,
+                }
+                for tally in self.benefits.values()
+            ],
+            "total_cash_yuan": self.total_cash_yuan,
+        }
+
+    def lines(self, language: Language) -> list[str]:
+        """The summary as plain lines in Chinese or English."""
+        zh = language == "zh"
+        lines = [
+            f"{'行数' if zh else 'Rows'}: {self.rows:,}    {'错误行' if zh else 'Rows with errors'}: {self.errors:,}",
+            f"{'评估日期' if zh else 'As of'}: {self.as_of}    {'规则版本' if zh else 'Rules version'}: {self.rules_version}",
+        ]
+        header = (
+            ("待遇", "可享受人数", "现金（元）", "需补充信息")
+            if zh
+            else ("Benefit", "Granted", "Cash (yuan)", "Needs info")
+        )
+        lines.append("  ".join(header))
+        for tally in self.benefits.values():
+            if tally.granted == 0 and tally.needs_info == 0:
+                continue
+            name = tally.name_zh if zh else tally.name_en
+            lines.append(f"{tally.benefit_id} ({name})  {tally.granted:,}  {tally.cash_yuan:,}  {tally.needs_info:,}")
+        lines.append(
+            f"{'已知现金合计' if zh else 'Total known cash'}: {self.total_cash_yuan:,} {'元' if zh else 'yuan'}"
+        )
+        return lines

@@ -1,0 +1,100 @@
+"""`eligibility batch`: score a whole roster (CSV or .xlsx) into CSV, JSONL, Parquet or .xlsx."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from eligibility.cli.app import app
+from eligibility.cli.common import (
+    EXIT_BAD_INPUT,
+    AsOfOption,
+    LanguageOption,
+    RulesOption,
+    fail,
+    parse_as_of,
+    parse_language,
+    user_errors,
+)
+from eligibility.errors import Problem
+
+EXIT_ROWS_WITH_ERRORS = 1
+
+
+@app.command()
+def batch(
+    input: Annotated[Path, typer.Argument(help="Roster: .csv (UTF-8, UTF-8 with BOM, GB18030/GBK) or .xlsx.")],
+    out: Annotated[Path, typer.Option("--out", help="Output file: .csv, .jsonl, .parquet or .xlsx.")],
+    format: Annotated[
+        str | None, typer.Option("--format", help="csv, jsonl, parquet or xlsx (default: from --out's extension).")
+    ] = None,
+    encoding: Annotated[
+        str | None, typer.Option("--encoding", help="Encoding of a CSV input, e.g. gb18030 (default: detected).")
+    ] = None,
+    as_of: AsOfOption = None,
+    rules: RulesOption = None,
+    lang: LanguageOption = None,
+    summary_json: Annotated[
+        Path | None, typer.Option("--summary-json", help="Also write the summary as JSON to this file.")
+    ] = None,
+    fail_on_error: Annotated[
+        bool, typer.Option("--fail-on-error", help="Exit 1 when any row is bad (default: exit 0, errors reported).")
+    ] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", help="No progress bar and no summary on the terminal.")] = False,
+) -> None:
+    """Score every row of a roster: one output row per input row, in input order.
+
+    Output columns: row, id, status (ok | error), total_cash_yuan, granted,
+    needs_info, proposed, superseded (benefit ids, ';'-separated), error.
+
+    Example:
+
+        eligibility batch roster.csv --out scored.csv --as-of 2025-06-01
+
+        eligibility batch 人才名单.xlsx --out 结果.xlsx --lang zh --summary-json summary.json
+    """
+    language = parse_language(lang)
+    evaluation_date = parse_as_of(as_of)
+    if input.resolve() == out.resolve():
+        fail([Problem("--out", "must not be the input file", str(out))])
+    with user_errors():
+        from eligibility.batch import BatchOptions, run_batch
+        from eligibility.catalogue import Catalogue
+
+        catalogue = Catalogue.from_directory(rules)
+        options = BatchOptions(input=input, output=out, as_of=evaluation_date, format=format, encoding=encoding)
+        if quiet or not sys.stderr.isatty():
+            summary = run_batch(options, catalogue)
+        else:
+            from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+            with Progress(
+                SpinnerColumn(),
+                TextColumn("{task.completed:,.0f} rows"),
+                TextColumn("{task.fields[rate]}"),
+                TimeElapsedColumn(),
+                transient=True,
+            ) as bar:
+                task = bar.add_task("batch", total=None, rate="")
+
+                def advance(rows: int) -> None:
+                    bar.advance(task, rows)
+                    elapsed = bar.tasks[task].elapsed or 0.0
+                    done = bar.tasks[task].completed
+                    bar.update(task, rate=f"{done / elapsed:,.0f} rows/s" if elapsed > 0 else "")
+
+                summary = run_batch(options, catalogue, advance)
+    if summary_json is not None:
+        try:
+            summary_json.write_text(json.dumps(summary.as_json(), ensure_ascii=False, indent=2) + "\n", "utf-8")
+        except OSError as error:
+            fail([Problem("--summary-json", f"cannot write: {error}", str(summary_json))], EXIT_BAD_INPUT)
+    if not quiet:
+        for line in summary.lines(language):
+            typer.echo(line)
+    if fail_on_error and summary.errors:
+        raise typer.Exit(code=EXIT_ROWS_WITH_ERRORS)
