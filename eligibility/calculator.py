@@ -92,7 +92,7 @@ class Calculator:
             total_cash_yuan=sum(item.amount_yuan for item in granted_cash if item.amount_yuan is not None),
             cash_not_summed=tuple(item.benefit_id for item in granted_cash if item.amount_yuan is None),
             near_misses=near_misses(
-                pack, profile, facts, as_of, entitlements, lambda rule: rule_amount(rule, profile)[0]
+                pack, profile, facts, as_of, entitlements, lambda rule: rule_amount(rule, profile)[0], truths
             ),
             explanation=explain_report(pack, facts, as_of, entitlements) if explain else None,
         )

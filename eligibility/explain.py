@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import date
 from typing import Any
 
-from eligibility.logic import Facts, Truth, missing_facts, rule_condition, truth
+from eligibility.logic import Facts, Truth, missing_facts, rule_condition, test_truth, truth
 from eligibility.profile import ApplicantProfile, anniversary
 from eligibility.report import (
     ConditionExplanation,
@@ -129,6 +129,25 @@ def _fact_value(value: Any) -> FactValue:
     return str(value)
 
 
+_TEST_WORDS: dict[int, tuple[FieldTest, dict[str, Any]]] = {}
+
+
+def _test_words(test: FieldTest) -> dict[str, Any]:
+    """What does not depend on the applicant, worked out once per test (keyed by identity)."""
+    cached = _TEST_WORDS.get(id(test))
+    if cached is None or cached[0] is not test:
+        words = {
+            "text": test_text(test),
+            "field": test.field,
+            "operator": test.operator,
+            "required": _fact_value(test.operand),
+            "required_text": requirement(test),
+        }
+        cached = (test, words)
+        _TEST_WORDS[id(test)] = cached
+    return cached[1]
+
+
 def explain_condition(
     condition: Condition, facts: Mapping[str, Any], definitions: Mapping[str, Definition]
 ) -> ConditionExplanation:
@@ -139,16 +158,13 @@ def explain_condition(
         return inner.model_copy(update={"definition": condition.definition, "definition_name": definition.name})
     outcome = outcome_of(truth(condition, facts, definitions))
     if isinstance(condition, FieldTest):
+        value = facts.get(condition.field)
         return ConditionExplanation(
             kind="test",
             outcome=outcome,
-            text=test_text(condition),
-            field=condition.field,
-            operator=condition.operator,
-            required=_fact_value(condition.operand),
-            required_text=requirement(condition),
-            value=_fact_value(facts.get(condition.field)),
-            value_text=value_name(condition.field, facts.get(condition.field)),
+            value=_fact_value(value),
+            value_text=value_name(condition.field, value),
+            **_test_words(condition),
         )
     if isinstance(condition, NotOf):
         inner = explain_condition(condition.not_, facts, definitions)
@@ -250,18 +266,35 @@ def service_anniversary(profile: ApplicantProfile, test: FieldTest) -> date | No
     return anniversary(profile.service_start_date, math.ceil(float(test.operand)))
 
 
+_CHANGEABLE: dict[int, tuple[Rule, tuple[FieldTest, ...]]] = {}
+
+
+def changeable_tests(rule: Rule, definitions: Mapping[str, Definition]) -> tuple[FieldTest, ...]:
+    """The distinct field tests of a rule a near miss may offer to meet, in rule order.
+
+    Built once per rule object (keyed by identity, the entry keeping the rule
+    alive, as logic.rule_condition does): near misses are computed on every evaluation.
+    """
+    cached = _CHANGEABLE.get(id(rule))
+    if cached is None or cached[0] is not rule:
+        tests: dict[tuple[str, str, str], FieldTest] = {}
+        for test in _tests_outside_negation(rule_condition(rule), definitions):
+            if test.field not in UNCHANGEABLE_FACTS:
+                tests.setdefault((test.field, test.operator, repr(test.operand)), test)
+        cached = (rule, tuple(tests.values()))
+        _CHANGEABLE[id(rule)] = cached
+    return cached[1]
+
+
 def near_miss_ways(
     rule: Rule, pack: RulePack, profile: ApplicantProfile, facts: Facts, as_of: date
 ) -> list[NearMissWay]:
     """Each single failing field test that, met alone, lifts the rule out of failure."""
     condition = rule_condition(rule)
     ways: list[NearMissWay] = []
-    seen: set[tuple[str, str, str]] = set()
-    for test in _tests_outside_negation(condition, pack.definitions):
-        key = (test.field, test.operator, repr(test.operand))
-        if key in seen or test.field in UNCHANGEABLE_FACTS or truth(test, facts, pack.definitions) is not False:
+    for test in changeable_tests(rule, pack.definitions):
+        if test_truth(test, facts) is not False:
             continue
-        seen.add(key)
         changed = {**facts, test.field: least_satisfying_value(test, facts)}
         if not only_grows(test.field, facts[test.field], changed[test.field]):
             continue
@@ -277,7 +310,7 @@ def near_miss_ways(
                 failing_condition=explained,
                 satisfied_by={test.field: _fact_value(changed[test.field])},
                 status_if_satisfied="granted" if outcome else "needs_info",
-                missing_facts=tuple(missing_facts(condition, changed, pack.definitions)),
+                missing_facts=() if outcome else tuple(missing_facts(condition, changed, pack.definitions)),
                 eligible_from=eligible_from,
             )
         )
@@ -291,8 +324,12 @@ def near_misses(
     as_of: date,
     entitlements: Sequence[Entitlement],
     amount_of: Callable[[Rule], int | None],
+    holds: Sequence[Truth] | None = None,
 ) -> tuple[NearMiss, ...]:
     """The rules of the region in force at `as_of`, failing today, that one condition would lift.
+
+    `holds`, when given, is each rule's truth as the engine found it (in pack
+    order), spared from being worked out again; the reference logic otherwise.
 
     Exclusivity: a near miss is left out when its group already has a granted
     benefit of equal or higher amount (an unknown amount ranks lowest), since
@@ -308,10 +345,11 @@ def near_misses(
                 granted_by_group.get(item.exclusivity_group, -1), _rank(item.amount_yuan)
             )
     found: list[NearMiss] = []
-    for rule in pack.rules:
+    for index, rule in enumerate(pack.rules):
         if rule.id in listed or rule.status == "proposed" or not rule.effective.covers(as_of):
             continue
-        if truth(rule_condition(rule), facts, pack.definitions) is not False:
+        holds_today = holds[index] if holds is not None else truth(rule_condition(rule), facts, pack.definitions)
+        if holds_today is not False:
             continue
         amount = amount_of(rule)
         group = rule.exclusivity_group
