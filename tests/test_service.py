@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -329,3 +331,30 @@ def test_the_serve_command_with_a_broken_rules_directory_exits_1_without_a_trace
     )
     assert result.returncode == 1
     assert "aksu.yaml" in result.stderr and "Traceback" not in result.stderr
+
+
+def readme_curl_block() -> str:
+    text = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    section = text[text.index("## For integrators") :]
+    blocks = [block for block in re.findall(r"```sh\n(.*?)```", section, flags=re.DOTALL) if "curl" in block]
+    assert blocks, "the integrators' section shows curl examples"
+    return blocks[0]
+
+
+@pytest.mark.skipif(shutil.which("curl") is None, reason="curl is not installed")
+def test_the_readme_curl_examples_work_against_the_server(server: _Server) -> None:
+    script = readme_curl_block().replace("http://127.0.0.1:8000", server.url)
+    result = subprocess.run(["bash", "-euo", "pipefail", "-c", script], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    decoder, documents, rest = json.JSONDecoder(), [], result.stdout.strip()
+    while rest:
+        document, end = decoder.raw_decode(rest)
+        documents.append(document)
+        rest = rest[end:].strip()
+    assert len(documents) == 4, documents
+    report, batch, rule, error = documents
+    assert report["total_cash_yuan"] == 500_000
+    assert batch["count"] == 2 and [item["region"] for item in batch["reports"]] == ["aksu", "qijiang"]
+    assert rule["rule"]["id"] == "aksu.housing.prefecture_high_level"
+    assert error["error"]["code"] == "invalid_profile" and error["error"]["field"] == "degree"
+    assert all(document["rules_version"] for document in documents)

@@ -13,7 +13,8 @@ from eligibility.cli.common import RulesOption, user_errors
 @app.command()
 def serve(
     host: Annotated[
-        str, typer.Option(help="Address to bind. The default answers this machine only; 0.0.0.0 opens it to the network.")
+        str,
+        typer.Option(help="Address to bind. The default answers this machine only; 0.0.0.0 opens it to the network."),
     ] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="TCP port.", min=1, max=65535)] = 8000,
     rules: RulesOption = None,

@@ -1,0 +1,134 @@
+"""The public Python API: a small surface, typed reports, thread-safe, documented by tested examples."""
+
+from __future__ import annotations
+
+import doctest
+import random
+import re
+import subprocess
+import sys
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+import eligibility
+from eligibility import ApplicantProfile, Calculator, InputError, Report
+from tests.conftest import CASES, REPO
+
+PUBLIC = {
+    "ApplicantProfile",
+    "Award",
+    "Calculator",
+    "EligibilityError",
+    "Entitlement",
+    "InputError",
+    "Problem",
+    "Report",
+    "RulePackError",
+    "SourceRef",
+    "UnknownRuleError",
+}
+AS_OF = date(2025, 6, 1)
+
+
+def case_profiles() -> list[dict[str, Any]]:
+    return [yaml.safe_load(path.read_text(encoding="utf-8"))["applicant"] for path in sorted(CASES.rglob("*.yaml"))]
+
+
+def test_the_public_surface_is_exactly_the_documented_names_and_each_imports() -> None:
+    assert set(eligibility.__all__) == PUBLIC
+    for name in eligibility.__all__:
+        value = getattr(eligibility, name)
+        assert value.__name__ == name
+    with pytest.raises(AttributeError):
+        eligibility.DurableEngine  # noqa: B018 - private names are not reachable from the package
+
+
+def test_importing_the_package_loads_neither_the_engine_nor_the_web_stack() -> None:
+    code = (
+        "import sys, eligibility, eligibility.cli; "
+        "print(sorted(m for m in ('durable', 'fastapi', 'uvicorn', 'polars') if m in sys.modules))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"
+
+
+def test_the_package_ships_its_type_information() -> None:
+    assert (Path(eligibility.__file__).parent / "py.typed").is_file()
+
+
+def test_evaluate_many_gives_the_reports_of_evaluate_in_input_order(calculator: Calculator) -> None:
+    profiles = case_profiles()
+    reports = calculator.evaluate_many(iter(profiles), as_of=AS_OF)
+    assert len(reports) == len(profiles) > 20
+    assert all(isinstance(report, Report) for report in reports)
+    assert reports == [calculator.evaluate(profile, as_of=AS_OF) for profile in profiles]
+
+
+def test_evaluate_many_accepts_validated_profiles_and_defaults_to_today(calculator: Calculator) -> None:
+    profile = ApplicantProfile.model_validate({"region": "aksu", "degree": "master"})
+    (report,) = calculator.evaluate_many([profile])
+    assert report.as_of == date.today()
+    assert report == calculator.evaluate(profile)
+
+
+def test_evaluate_many_reports_every_bad_profile_by_index_and_evaluates_none(calculator: Calculator) -> None:
+    profiles = [{"region": "aksu"}, {"region": "mars"}, "not a profile", {"region": "aksu", "学历": "博士后"}]
+    with pytest.raises(InputError) as raised:
+        calculator.evaluate_many(profiles)  # type: ignore[list-item]
+    fields = [problem.field for problem in raised.value.problems]
+    assert fields == ["1.region", "2", "3.degree"]
+    assert raised.value.problems[2].value == "博士后"
+
+
+def test_one_calculator_shared_by_many_threads_gives_the_sequential_reports() -> None:
+    profiles = case_profiles()
+    work = [profiles[index % len(profiles)] for index in range(320)]
+    random.Random(6).shuffle(work)
+    alone = Calculator.default()
+    sequential = [alone.evaluate(profile, as_of=AS_OF) for profile in work]
+
+    shared = Calculator.default()  # fresh: engines are built lazily, under the threads
+    start = threading.Barrier(8)
+
+    def evaluate_share(offset: int) -> list[tuple[int, Report]]:
+        start.wait()
+        return [(index, shared.evaluate(work[index], as_of=AS_OF)) for index in range(offset, len(work), 8)]
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = [pair for share in pool.map(evaluate_share, range(8)) for pair in share]
+    concurrent = [report for _, report in sorted(results, key=lambda pair: pair[0])]
+    assert concurrent == sequential
+
+
+def integrator_section() -> str:
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    start = text.index("## For integrators")
+    end = text.find("\n## ", start + 1)
+    return text[start : end if end != -1 else len(text)]
+
+
+def test_the_readme_python_examples_run_and_print_what_they_show() -> None:
+    blocks = re.findall(r"```python\n(.*?)```", integrator_section(), flags=re.DOTALL)
+    assert len(blocks) >= 2
+    parser = doctest.DocTestParser()
+    runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+    namespace: dict[str, Any] = {}
+    for number, block in enumerate(blocks):
+        test = parser.get_doctest(block, namespace, f"README integrators block {number}", "README.md", 0)
+        assert test.examples, f"block {number} has no >>> examples"
+        runner.run(test, clear_globs=False)
+        namespace = test.globs  # later blocks continue where this one stopped
+    results = runner.summarize(verbose=False)
+    assert results.failed == 0, f"{results.failed} README example(s) failed; see the output above"
+    assert results.attempted >= 10
+
+
+def test_the_package_docstring_example_runs() -> None:
+    results = doctest.testmod(eligibility, verbose=False)
+    assert results.attempted >= 4 and results.failed == 0
