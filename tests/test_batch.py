@@ -1,0 +1,192 @@
+"""`eligibility batch` end to end: encodings, Excel, bad rows, safe and atomic output, exit statuses."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+import pytest
+from typer.testing import CliRunner
+
+from eligibility.batch import BatchOptions, run_batch
+from eligibility.batch.writing import AtomicWriter
+from eligibility.catalogue import Catalogue
+from eligibility.cli.app import app
+
+AS_OF = "2025-06-01"
+CHINESE_HEADER = (
+    "编号,地区,园区,学历,职称,技能等级,引进方式,本地工作起始日期,是否在本地购房,是否急需紧缺,人才计划,奖项\n"
+)
+CHINESE_ROWS = [
+    "A1,阿克苏,,博士,,,全职引进,2019年6月1日,是,,,",  # prefecture doctorate: 500,000
+    "A2,阿克苏,阿克苏阿拉尔高新区,博士研究生,,,,,是,,,",  # zone top tier 700,000 wins the group
+    "A3,阿克苏,,硕士,,,全职引进,2020/6/2,是,,,",  # one day short of five years: nothing granted yet
+    "A4,火星,,博士,,,,,,,,",  # bad region
+    "A5,阿克苏,,博导,,,,2021-02-30,也许,,,",  # three bad cells, all reported
+    "A6,,,本科,,,,,,,,",  # region missing
+    "A7,阿克苏,,本科,,,,,,,tuofeng,国家级:200000:国家科技进步奖",
+    "=HYPERLINK(1),阿克苏,,,,,,,,,,",  # a formula where an id should be
+]
+runner = CliRunner()
+
+
+def write_roster(path: Path, encoding: str, rows: list[str] = CHINESE_ROWS) -> Path:
+    path.write_bytes((CHINESE_HEADER + "\n".join(rows) + "\n").encode(encoding))
+    return path
+
+
+def invoke(*arguments: str) -> Any:
+    return runner.invoke(app, ["batch", *arguments, "--as-of", AS_OF])
+
+
+def test_a_gb18030_chinese_header_export_with_bad_rows_scores_every_row_in_order(
+    tmp_path: Path, data_regression: Any
+) -> None:
+    roster = write_roster(tmp_path / "名单.csv", "gb18030")
+    scored, summary = tmp_path / "scored.csv", tmp_path / "summary.json"
+    result = invoke(str(roster), "--out", str(scored), "--summary-json", str(summary), "--lang", "en")
+    assert result.exit_code == 0, result.output
+    rows = pl.read_csv(scored, infer_schema=False).to_dicts()
+    assert [row["id"] for row in rows] == [line.split(",")[0].replace("=", "'=") for line in CHINESE_ROWS]
+    report = json.loads(summary.read_text(encoding="utf-8"))
+    report["benefits"] = [item for item in report["benefits"] if item["granted"] or item["needs_info"]]
+    for key in ("input", "output", "rules_version"):
+        report.pop(key)
+    data_regression.check({"rows": rows, "summary": report})
+
+
+def test_a_bad_cell_is_named_with_its_column_value_and_what_is_allowed(tmp_path: Path) -> None:
+    scored = tmp_path / "scored.jsonl"
+    assert invoke(str(write_roster(tmp_path / "r.csv", "gb18030")), "--out", str(scored), "--quiet").exit_code == 0
+    rows = {row["id"]: row for row in map(json.loads, scored.read_text(encoding="utf-8").splitlines())}
+    error = rows["A5"]["error"]
+    assert rows["A5"]["status"] == "error" and rows["A5"]["granted"] is None
+    assert "学历 (degree): '博导': not an allowed value; allowed: none (无)" in error
+    assert "本地工作起始日期 (service_start_date): '2021-02-30': not a date" in error
+    assert "是否在本地购房 (bought_home_in_region): '也许': not a yes/no value" in error
+    assert rows["A6"]["error"].startswith("地区: required; allowed: aksu (阿克苏/阿克苏地区)")
+    assert rows["A1"]["status"] == "ok" and rows["A1"]["error"] is None
+
+
+def test_fail_on_error_exits_1_when_any_row_is_bad_and_still_writes_every_row(tmp_path: Path) -> None:
+    scored = tmp_path / "scored.csv"
+    result = invoke(
+        str(write_roster(tmp_path / "r.csv", "gb18030")), "--out", str(scored), "--fail-on-error", "--quiet"
+    )
+    assert result.exit_code == 1
+    assert pl.read_csv(scored).height == len(CHINESE_ROWS)
+
+
+def test_fail_on_error_exits_0_when_every_row_is_good(tmp_path: Path) -> None:
+    roster = write_roster(tmp_path / "r.csv", "utf-8", CHINESE_ROWS[:3])
+    assert invoke(str(roster), "--out", str(tmp_path / "o.csv"), "--fail-on-error", "--quiet").exit_code == 0
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gbk", "gb18030"])
+def test_every_common_encoding_is_detected_and_scores_alike(tmp_path: Path, encoding: str) -> None:
+    reference, scored = tmp_path / "reference.csv", tmp_path / "scored.csv"
+    assert invoke(str(write_roster(tmp_path / "u.csv", "utf-8")), "--out", str(reference), "--quiet").exit_code == 0
+    assert invoke(str(write_roster(tmp_path / "e.csv", encoding)), "--out", str(scored), "--quiet").exit_code == 0
+    assert scored.read_bytes() == reference.read_bytes()
+
+
+def test_an_explicit_encoding_overrides_detection_and_a_wrong_one_is_a_clear_error(tmp_path: Path) -> None:
+    roster = write_roster(tmp_path / "r.csv", "gb18030")
+    assert invoke(str(roster), "--out", str(tmp_path / "o.csv"), "--encoding", "gb18030", "--quiet").exit_code == 0
+    result = invoke(str(roster), "--out", str(tmp_path / "o.csv"), "--encoding", "klingon")
+    assert result.exit_code == 2
+    assert "--encoding: 'klingon': unknown encoding" in result.output
+
+
+def test_formulas_are_neutralised_in_csv_and_xlsx_output(tmp_path: Path) -> None:
+    roster = write_roster(tmp_path / "r.csv", "utf-8")
+    for suffix in ("csv", "xlsx"):
+        scored = tmp_path / f"scored.{suffix}"
+        assert invoke(str(roster), "--out", str(scored), "--quiet").exit_code == 0
+        frame = pl.read_csv(scored, infer_schema=False) if suffix == "csv" else pl.read_excel(scored)
+        texts = [cell for column in frame.select(pl.col(pl.String)).iter_columns() for cell in column if cell]
+        assert "'=HYPERLINK(1)" in texts
+        assert not [cell for cell in texts if cell[0] in "=+-@"], suffix
+
+
+def test_xlsx_in_and_every_output_format_give_the_same_rows(tmp_path: Path) -> None:
+    roster = write_roster(tmp_path / "r.csv", "utf-8", CHINESE_ROWS[:7])
+    workbook = tmp_path / "roster.xlsx"
+    pl.read_csv(roster, infer_schema=False).write_excel(workbook)
+    reference = tmp_path / "reference.csv"
+    assert invoke(str(roster), "--out", str(reference), "--quiet").exit_code == 0
+    expected = pl.read_csv(reference, infer_schema=False)
+    for name in ("o.csv", "o.jsonl", "o.parquet", "o.xlsx"):
+        out = tmp_path / name
+        assert invoke(str(workbook), "--out", str(out), "--quiet").exit_code == 0, name
+        readers = {".csv": pl.read_csv, ".jsonl": pl.read_ndjson, ".parquet": pl.read_parquet, ".xlsx": pl.read_excel}
+        frame = readers[out.suffix](out)
+        assert frame.cast(pl.String).fill_null("").equals(expected.fill_null("")), name
+
+
+def test_output_rows_keep_input_order_whatever_the_chunk_size(tmp_path: Path) -> None:
+    rows = [row.replace("A", f"B{index}-", 1) for index in range(40) for row in CHINESE_ROWS[:7]]
+    roster = write_roster(tmp_path / "r.csv", "utf-8", rows)
+    catalogue = Catalogue.from_directory()
+    outputs = []
+    for chunk_rows in (3, 1000):
+        out = tmp_path / f"o{chunk_rows}.csv"
+        summary = run_batch(
+            BatchOptions(roster, out, pl.Series([AS_OF]).str.to_date()[0], chunk_rows=chunk_rows), catalogue
+        )
+        assert summary.rows == len(rows) and summary.errors == 3 * 40
+        outputs.append(out.read_bytes())
+    assert outputs[0] == outputs[1]
+    assert pl.read_csv(tmp_path / "o3.csv", infer_schema=False)["id"].to_list() == [row.split(",")[0] for row in rows]
+
+
+def test_an_interrupted_run_leaves_the_previous_output_untouched_and_no_partial_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    roster = write_roster(tmp_path / "r.csv", "utf-8", CHINESE_ROWS * 10)
+    out = tmp_path / "scored.csv"
+    out.write_text("previous results\n", encoding="utf-8")
+    original = AtomicWriter.write
+    calls = 0
+
+    def write_then_fail(self: AtomicWriter, chunk: pl.DataFrame) -> None:
+        nonlocal calls
+        calls += 1
+        if calls == 3:
+            raise KeyboardInterrupt
+        original(self, chunk)
+
+    monkeypatch.setattr(AtomicWriter, "write", write_then_fail)
+    with pytest.raises(KeyboardInterrupt):
+        run_batch(
+            BatchOptions(roster, out, pl.Series([AS_OF]).str.to_date()[0], chunk_rows=5), Catalogue.from_directory()
+        )
+    assert out.read_text(encoding="utf-8") == "previous results\n"
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["r.csv", "scored.csv"]
+
+
+def test_an_unknown_column_stops_before_anything_is_written_with_the_allowed_columns(tmp_path: Path) -> None:
+    roster = tmp_path / "r.csv"
+    roster.write_text("编号,地区,学位\n1,阿克苏,博士\n", encoding="utf-8")
+    result = invoke(str(roster), "--out", str(tmp_path / "o.csv"))
+    assert result.exit_code == 2
+    assert "column: '学位': unknown column; allowed: id (编号), applicant_kind" in result.output
+    assert not (tmp_path / "o.csv").exists()
+
+
+def test_a_missing_input_and_an_unknown_output_format_are_clear_errors(tmp_path: Path) -> None:
+    missing = invoke(str(tmp_path / "nowhere.csv"), "--out", str(tmp_path / "o.csv"))
+    assert missing.exit_code == 2 and "no such file" in missing.output
+    roster = write_roster(tmp_path / "r.csv", "utf-8")
+    unknown = invoke(str(roster), "--out", str(tmp_path / "o.txt"))
+    assert unknown.exit_code == 2 and "unknown extension" in unknown.output
+    assert invoke(str(roster), "--out", str(tmp_path / "o.txt"), "--format", "jsonl", "--quiet").exit_code == 0
+
+
+def test_quiet_prints_nothing_and_the_summary_follows_lang(tmp_path: Path) -> None:
+    roster = write_roster(tmp_path / "r.csv", "utf-8")
+    assert invoke(str(roster), "--out", str(tmp_path / "o.csv"), "--quiet").output == ""
+    chinese = invoke(str(roster), "--out", str(tmp_path / "o.csv"), "--lang", "zh").output
+    assert "行数: 8    错误行: 3" in chinese and "已知现金合计: 1,200,000 元" in chinese
