@@ -46,7 +46,7 @@ from eligibility.rulepack import (
     Rule,
     RulePack,
 )
-from eligibility.vocabulary import FIELDS, ZONES, FieldKind
+from eligibility.vocabulary import AWARD_LEVELS, FIELDS, ZONES, FieldKind
 
 # Facts that say who the applicant is, not something they could change.
 UNCHANGEABLE_FACTS = frozenset({"applicant_kind"})
@@ -90,7 +90,8 @@ def value_name(field: str, value: Any) -> Names:
     special = _SPECIAL_VALUES.get((field, value))
     if special is not None:
         return special
-    aliases = FIELDS[field].values.get(str(value), ())
+    known = AWARD_LEVELS if field == "awards" else FIELDS[field].values  # awards are tested by level
+    aliases = known.get(str(value), ())
     return Names(zh=aliases[0] if aliases else str(value), en=str(value).replace("_", " "))
 
 
@@ -98,6 +99,9 @@ def requirement(test: FieldTest) -> Names:
     """What a field test requires, without the field's name."""
     operand = test.operand
     shown = value_name(test.field, operand)
+    if test.operator == "has" and isinstance(operand, tuple) and len(operand) > 1:
+        options = [value_name(test.field, item) for item in operand]
+        shown = Names(zh="或".join(item.zh for item in options), en=" or ".join(item.en for item in options))
     if test.operator == "eq":
         return shown
     if test.operator == "in":
@@ -108,13 +112,15 @@ def requirement(test: FieldTest) -> Names:
         return Names(zh=f"不少于{shown.zh}", en=f"at least {shown.en}")
     if test.operator == "lte":
         return Names(zh=f"不超过{shown.zh}", en=f"at most {shown.en}")
-    return Names(zh=f"包含{shown.zh}", en=f"includes {shown.en}")  # has
+    return Names(zh=f"包含{shown.zh}", en=f"includes {shown.en}")  # has (one of them, when several)
 
 
 def test_text(test: FieldTest) -> Names:
     """A field test as a sentence: 学历为博士 / degree is doctorate."""
     name, required = field_name(test.field), requirement(test)
     is_value = test.operator in ("eq", "in")
+    if test.operator == "has":  # lists are plural: programmes include tuofeng
+        return Names(zh=f"{name.zh}{required.zh}", en=f"{name.en} include {required.en.removeprefix('includes ')}")
     return Names(
         zh=f"{name.zh}{'为' if is_value else ''}{required.zh}",
         en=f"{name.en} {'is ' if is_value else ''}{required.en}",

@@ -105,7 +105,9 @@ class NearMissWay(BaseModel):
 
     model_config = _REPORT
     failing_condition: ConditionExplanation
-    satisfied_by: dict[str, FactValue] = Field(description="The least change of the fact that meets the test.")
+    satisfied_by: dict[str, FactValue] = Field(
+        description="The least change of the fact that meets the test (a list: with the code or award level added)."
+    )
     status_if_satisfied: Literal["granted", "needs_info"]
     missing_facts: tuple[str, ...] = Field(default=(), description="Unknown facts still needed once it is met.")
     eligible_from: date | None = Field(
@@ -122,7 +124,9 @@ class NearMiss(BaseModel):
     amount_yuan: int | None
     exclusivity_group: str | None = None
     failing_condition: ConditionExplanation
-    satisfied_by: dict[str, FactValue]
+    satisfied_by: dict[str, FactValue] = Field(
+        description="The least change of the fact that meets the test (a list: with the code or award level added)."
+    )
     status_if_satisfied: Literal["granted", "needs_info"]
     missing_facts: tuple[str, ...] = ()
     eligible_from: date | None = None
