@@ -78,7 +78,7 @@ class ApplicantProfile(BaseModel):
     skill_level: SkillLevel | None = None
     introduction: Introduction | None = None
     service_start_date: date | None = None
-    years_served: float | None = Field(default=None, ge=0)
+    years_served: float | None = Field(default=None, ge=0, allow_inf_nan=False)  # durable-rules cannot hold inf
     bought_home_in_region: bool | None = None
     scarce_skill: bool | None = None
     certified_high_level_talent: bool | None = None

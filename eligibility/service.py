@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections.abc import Awaitable, Callable, MutableMapping
 from datetime import date
 from typing import Any, Literal
@@ -115,6 +116,9 @@ def _refuse_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return result
 
 
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
+
+
 def _refuse_constant(name: str) -> Any:
     raise ValueError(f"{name} is not JSON")
 
@@ -135,7 +139,12 @@ async def read_json(request: Request, limit: int) -> Any:
     if not body.strip():
         raise ApiError(422, "malformed_json", "the body is empty; send JSON")
     try:
-        return json.loads(body, object_pairs_hook=_refuse_duplicate_keys, parse_constant=_refuse_constant)
+        data = json.loads(body, object_pairs_hook=_refuse_duplicate_keys, parse_constant=_refuse_constant)
+        if _SURROGATE_ESCAPE.search(body):  # valid JSON, but a lone one is not text: refuse it here, not at output
+            json.dumps(data, ensure_ascii=False).encode("utf-8")
+        return data
+    except UnicodeEncodeError:
+        raise ApiError(422, "malformed_json", "a string holds an unpaired UTF-16 surrogate (\\ud800-\\udfff)") from None
     except _DuplicateKeyError as error:
         raise ApiError(422, "malformed_json", f"{error}: each key may appear once", field=error.key) from None
     except RecursionError:
@@ -144,20 +153,44 @@ async def read_json(request: Request, limit: int) -> Any:
         raise ApiError(422, "malformed_json", f"not valid JSON: {error}") from None
 
 
+_ECHO_LIMIT = 200
+
+
+def _abbreviate(text: str, limit: int = 4 * _ECHO_LIMIT) -> str:
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def _echo(value: Any) -> Any:
+    """The value given, as sent when small and flat; otherwise abbreviated text (a client may nest anything)."""
+    if value is None or isinstance(value, bool | int | float):
+        return value
+    if isinstance(value, str):
+        return _abbreviate(value, _ECHO_LIMIT)
+    try:
+        text = json.dumps(value, ensure_ascii=False, default=str)
+    except (ValueError, RecursionError):
+        return _abbreviate(repr(value), _ECHO_LIMIT)
+    return (
+        value if len(text) <= _ECHO_LIMIT and text.count("[") + text.count("{") <= 8 else _abbreviate(text, _ECHO_LIMIT)
+    )
+
+
 def error_response(error: ApiError, rules_version: str) -> Response:
-    first = f"{error.problems[0]}" if error.problems else error.message
+    first = _abbreviate(f"{error.problems[0]}" if error.problems else error.message)
     more = len(error.problems) - 1
     envelope = ErrorEnvelope(
         error=ErrorBody(
             code=error.code,
             message=first + (f" (and {more} more problem{'s' if more > 1 else ''})" if more > 0 else ""),
             field=error.problems[0].field if error.problems else error.field,
-            problems=[ProblemOut(field=item.field, message=item.message, value=item.value) for item in error.problems],
+            problems=[
+                ProblemOut(field=item.field, message=item.message, value=_echo(item.value)) for item in error.problems
+            ],
         ),
         rules_version=rules_version,
     )
     return Response(
-        envelope.model_dump_json(fallback=str),
+        json.dumps(envelope.model_dump(mode="json", fallback=str)),  # ASCII-escaped: any echoed value is safe
         status_code=error.status,
         media_type="application/json",
         headers={RULES_VERSION_HEADER: rules_version},

@@ -155,6 +155,45 @@ def test_malformed_json_is_a_422_in_the_envelope(http: httpx.Client, body: bytes
     assert message_part in error["message"]
 
 
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'{"region": "aksu", "years_served": 1e400}',
+        b'{"region": "aksu", "years_served": ' + b"9" * 4000 + b"}",
+        b'{"region": "aksu", "years_served": ' + b"9" * 5000 + b"}",
+        b'{"region": "qijiang", "awards": [{"level": "national", "amount_yuan": ' + b"9" * 300 + b"}]}",
+        b'{"region": "aksu", "awards": [' + b"[" * 900 + b"]" * 900 + b"]}",
+        b'{"region": "aksu", "id": "' + b"x" * 60_000 + b'", "degree": "phd"}',
+        b'{"region": "aksu", "\\u0000": 1}',
+        b'{"region": "aksu", "degree": "\\ud800"}',
+        b'{"region": "aksu", "service_start_date": "0001-01-01"}',
+        b'{"region": "aksu", "programmes": [1, {"a": []}]}',
+        b'{"region": null}',
+    ],
+    ids=[
+        "infinite_years",
+        "huge_integer",
+        "integer_over_the_digit_limit",
+        "huge_award",
+        "deeply_nested_award",
+        "long_id_and_bad_degree",
+        "nul_key",
+        "lone_surrogate",
+        "year_one",
+        "programmes_of_wrong_types",
+        "null_region",
+    ],
+)
+def test_hostile_input_gets_a_report_or_an_envelope_never_a_500(http: httpx.Client, body: bytes) -> None:
+    response = http.post("/v1/evaluate", content=body)
+    assert response.status_code in (200, 422), response.text[:500]
+    if response.status_code == 422:
+        error = assert_error(response, 422, response.json()["error"]["code"])
+        assert len(error["message"]) < 1_000
+    else:
+        assert response.json()["rules_version"] == response.headers[RULES_VERSION_HEADER]
+
+
 def test_a_duplicate_key_is_refused_not_silently_overwritten(http: httpx.Client) -> None:
     body = b'{"region": "aksu", "degree": "master", "degree": "doctorate"}'
     assert_error(http.post("/v1/evaluate", content=body), 422, "malformed_json", field="degree")
