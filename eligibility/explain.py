@@ -223,12 +223,14 @@ def explain(
     pack: RulePack | None, facts: Mapping[str, Any], as_of: date, entitlements: Sequence[Entitlement]
 ) -> Explanation:
     """Each entitlement's conditions, and for every other rule of the region what failed (or that it is not in force)."""
+    if pack is None:
+        return Explanation(entitlements=(), not_granted=())
     by_id = {item.benefit_id: item for item in entitlements}
     listed: list[RuleExplanation] = []
     others: list[RuleExplanation] = []
-    for rule in pack.rules if pack else ():
+    for rule in pack.rules:
         entitlement = by_id.get(rule.id)
-        explained = explain_rule(rule, entitlement, facts, pack, as_of)  # type: ignore[arg-type]
+        explained = explain_rule(rule, entitlement, facts, pack, as_of)
         (listed if entitlement is not None else others).append(explained)
     return Explanation(entitlements=tuple(listed), not_granted=tuple(others))
 
