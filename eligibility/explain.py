@@ -123,7 +123,7 @@ def test_text(test: FieldTest) -> Names:
         return Names(zh=f"{name.zh}{required.zh}", en=f"{name.en} include {required.en.removeprefix('includes ')}")
     return Names(
         zh=f"{name.zh}{'为' if is_value else ''}{required.zh}",
-        en=f"{name.en} {'is ' if is_value else ''}{required.en}",
+        en=f"{name.en} {'is ' if is_value or test.operator == 'at_least' else ''}{required.en}",
     )
 
 
