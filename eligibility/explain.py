@@ -247,9 +247,16 @@ def _tests_outside_negation(condition: Condition, definitions: Mapping[str, Defi
 
 
 def least_satisfying_value(test: FieldTest, facts: Mapping[str, Any]) -> Any:
-    """The smallest change of the fact that meets the test: the bound, or the first listed value."""
+    """The smallest change of the fact that meets the test: the bound, or a listed value.
+
+    For `in` on a ranked fact, the lowest listed rank above the current one (ranks only grow).
+    """
     operand = test.operand
     if test.operator == "in":
+        spec = FIELDS[test.field]
+        if spec.kind is FieldKind.ordered and test.field in facts:
+            higher = [value for value in operand if spec.rank(value) > spec.rank(facts[test.field])]
+            return min(higher, key=spec.rank) if higher else operand[0]
         return operand[0]
     if test.operator == "has":
         wanted = operand[0] if isinstance(operand, tuple) else operand

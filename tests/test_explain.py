@@ -14,9 +14,11 @@ from typer.testing import CliRunner
 
 from eligibility.calculator import Calculator
 from eligibility.cli import app
+from eligibility.explain import least_satisfying_value
 from eligibility.logic import applicant_facts, rule_condition, truth
 from eligibility.profile import parse_profile
 from eligibility.report import ConditionExplanation, Report
+from eligibility.rulepack import FieldTest
 from tests.conftest import CASES, REPO
 
 PREFECTURE = "aksu.housing.prefecture_high_level"
@@ -287,3 +289,11 @@ def test_the_readme_section_commands_run_and_succeed(monkeypatch: pytest.MonkeyP
         assert command[0] == "eligibility"
         result = CliRunner().invoke(app, command[1:], env={"COLUMNS": "200"})
         assert result.exit_code == 0, (command, result.output)
+
+
+def test_an_in_test_on_a_rank_is_met_by_the_lowest_listed_rank_above_the_applicants() -> None:
+    test = FieldTest.model_validate({"field": "degree", "in": ["bachelor", "doctorate", "master"]})
+    assert least_satisfying_value(test, {"degree": "associate"}) == "bachelor"
+    assert least_satisfying_value(test, {"degree": "none"}) == "bachelor"
+    without_master = FieldTest.model_validate({"field": "degree", "in": ["bachelor", "doctorate"]})
+    assert least_satisfying_value(without_master, {"degree": "master"}) == "doctorate"
