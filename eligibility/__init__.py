@@ -8,8 +8,9 @@
     'aksu'
 
 Everything importable from `eligibility` and listed in `__all__` is the stable
-contract (fields are added, never renamed or removed); every other module is
-private. The names are imported on first use, so `import eligibility` stays
+contract: the calculator, the profile, the report and every model a report
+holds, and the errors (fields are added, never renamed or removed). Every other
+module is private. The names are imported on first use, so `import eligibility` stays
 cheap for commands that never evaluate (the engine's import takes ~0.1 s).
 """
 
@@ -22,17 +23,33 @@ if TYPE_CHECKING:
     from eligibility.calculator import Calculator
     from eligibility.errors import EligibilityError, InputError, Problem, RulePackError, UnknownRuleError
     from eligibility.profile import ApplicantProfile, Award
-    from eligibility.report import Entitlement, Report, SourceRef
+    from eligibility.report import (
+        ConditionExplanation,
+        Entitlement,
+        Explanation,
+        NearMiss,
+        NearMissWay,
+        Report,
+        RuleExplanation,
+        SourceRef,
+    )
+    from eligibility.rulepack import Names
 
 __all__ = [
     "ApplicantProfile",
     "Award",
     "Calculator",
+    "ConditionExplanation",
     "EligibilityError",
     "Entitlement",
+    "Explanation",
     "InputError",
+    "Names",
+    "NearMiss",
+    "NearMissWay",
     "Problem",
     "Report",
+    "RuleExplanation",
     "RulePackError",
     "SourceRef",
     "UnknownRuleError",
@@ -42,11 +59,17 @@ _HOMES = {
     "ApplicantProfile": "eligibility.profile",
     "Award": "eligibility.profile",
     "Calculator": "eligibility.calculator",
+    "ConditionExplanation": "eligibility.report",
     "EligibilityError": "eligibility.errors",
     "Entitlement": "eligibility.report",
+    "Explanation": "eligibility.report",
     "InputError": "eligibility.errors",
+    "Names": "eligibility.rulepack",
+    "NearMiss": "eligibility.report",
+    "NearMissWay": "eligibility.report",
     "Problem": "eligibility.errors",
     "Report": "eligibility.report",
+    "RuleExplanation": "eligibility.report",
     "RulePackError": "eligibility.errors",
     "SourceRef": "eligibility.report",
     "UnknownRuleError": "eligibility.errors",

@@ -272,11 +272,14 @@ def create_app(calculator: Calculator | None = None) -> FastAPI:
         message = "unexpected server error; the server log has the details"
         return error_response(ApiError(500, "internal_error", message), rules_version)
 
-    async def evaluate(request: Request, as_of: date | None = None) -> Response:
-        """One applicant's report. The body is one profile (canonical or Chinese keys and values)."""
+    async def evaluate(request: Request, as_of: date | None = None, explain: bool = False) -> Response:
+        """One applicant's report. The body is one profile (canonical or Chinese keys and values).
+
+        `explain=true` adds `explanation`: every condition of every rule of the region, evaluated.
+        """
         data = await read_json(request, MAX_PROFILE_BYTES)
         try:
-            report = calculator.evaluate(data, as_of=as_of)  # ~0.1 ms: cheaper inline than a thread hop
+            report = calculator.evaluate(data, as_of=as_of, explain=explain)  # inline: cheaper than a thread hop
         except InputError as error:
             raise ApiError(422, "invalid_profile", str(error), problems=error.problems) from None
         return Response(report.model_dump_json(), media_type="application/json")

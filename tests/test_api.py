@@ -8,6 +8,7 @@ import re
 import subprocess
 import sys
 import threading
+import typing
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from pathlib import Path
@@ -15,6 +16,7 @@ from typing import Any
 
 import pytest
 import yaml
+from pydantic import BaseModel
 
 import eligibility
 from eligibility import ApplicantProfile, Calculator, InputError, Report
@@ -24,11 +26,17 @@ PUBLIC = {
     "ApplicantProfile",
     "Award",
     "Calculator",
+    "ConditionExplanation",
     "EligibilityError",
     "Entitlement",
+    "Explanation",
     "InputError",
+    "Names",
+    "NearMiss",
+    "NearMissWay",
     "Problem",
     "Report",
+    "RuleExplanation",
     "RulePackError",
     "SourceRef",
     "UnknownRuleError",
@@ -47,6 +55,26 @@ def test_the_public_surface_is_exactly_the_documented_names_and_each_imports() -
         assert value.__name__ == name
     with pytest.raises(AttributeError):
         eligibility.DurableEngine  # noqa: B018 - private names are not reachable from the package
+
+
+def test_every_model_a_report_holds_is_public() -> None:
+    seen: set[str] = set()
+    pending: list[type[BaseModel]] = [Report]
+    while pending:
+        model = pending.pop()
+        if model.__name__ in seen:
+            continue
+        seen.add(model.__name__)
+        for field in model.model_fields.values():
+            for kind in _types_in(field.annotation):
+                if isinstance(kind, type) and issubclass(kind, BaseModel):
+                    pending.append(kind)
+    assert seen <= set(eligibility.__all__), seen - set(eligibility.__all__)
+
+
+def _types_in(annotation: Any) -> list[Any]:
+    arguments = typing.get_args(annotation)
+    return [annotation] if not arguments else [kind for argument in arguments for kind in _types_in(argument)]
 
 
 def test_importing_the_package_loads_neither_the_engine_nor_the_web_stack() -> None:

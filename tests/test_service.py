@@ -122,6 +122,14 @@ def test_a_profile_in_chinese_keys_and_values_gets_the_same_report_as_in_english
     data_regression.check(chinese.json() | {"rules_version": "<rules_version>"})
 
 
+def test_explain_adds_every_condition_evaluated_and_is_off_by_default(http: httpx.Client) -> None:
+    plain = http.post("/v1/evaluate", json=DOCTOR, params=AS_OF).json()
+    explained = http.post("/v1/evaluate", json=DOCTOR, params=AS_OF | {"explain": "true"}).json()
+    assert plain["explanation"] is None
+    assert explained["explanation"] is not None
+    assert explained | {"explanation": None} == plain
+
+
 def test_without_as_of_the_report_is_for_today(http: httpx.Client) -> None:
     response = http.post("/v1/evaluate", json={"region": "aksu"})
     assert response.status_code == 200, response.text
