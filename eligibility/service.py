@@ -189,8 +189,13 @@ def error_response(error: ApiError, rules_version: str) -> Response:
         ),
         rules_version=rules_version,
     )
+    document = envelope.model_dump(mode="json", fallback=str)
+    try:
+        body = json.dumps(document, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:  # an echoed value that is not text (e.g. from a path): escape it
+        body = json.dumps(document).encode("ascii")
     return Response(
-        json.dumps(envelope.model_dump(mode="json", fallback=str)),  # ASCII-escaped: any echoed value is safe
+        body,
         status_code=error.status,
         media_type="application/json",
         headers={RULES_VERSION_HEADER: rules_version},
