@@ -131,14 +131,14 @@ def test_output_rows_keep_input_order_whatever_the_chunk_size(tmp_path: Path) ->
     roster = write_roster(tmp_path / "r.csv", "utf-8", rows)
     catalogue = Catalogue.from_directory()
     outputs = []
-    for chunk_rows in (3, 1000):
-        out = tmp_path / f"o{chunk_rows}.csv"
+    for chunk_bytes in (3, 100, 1 << 20):
+        out = tmp_path / f"o{chunk_bytes}.csv"
         summary = run_batch(
-            BatchOptions(roster, out, pl.Series([AS_OF]).str.to_date()[0], chunk_rows=chunk_rows), catalogue
+            BatchOptions(roster, out, pl.Series([AS_OF]).str.to_date()[0], chunk_bytes=chunk_bytes), catalogue
         )
         assert summary.rows == len(rows) and summary.errors == 3 * 40
         outputs.append(out.read_bytes())
-    assert outputs[0] == outputs[1]
+    assert outputs[0] == outputs[1] == outputs[2]
     assert pl.read_csv(tmp_path / "o3.csv", infer_schema=False)["id"].to_list() == [row.split(",")[0] for row in rows]
 
 
@@ -161,7 +161,7 @@ def test_an_interrupted_run_leaves_the_previous_output_untouched_and_no_partial_
     monkeypatch.setattr(AtomicWriter, "write", write_then_fail)
     with pytest.raises(KeyboardInterrupt):
         run_batch(
-            BatchOptions(roster, out, pl.Series([AS_OF]).str.to_date()[0], chunk_rows=5), Catalogue.from_directory()
+            BatchOptions(roster, out, pl.Series([AS_OF]).str.to_date()[0], chunk_bytes=200), Catalogue.from_directory()
         )
     assert out.read_text(encoding="utf-8") == "previous results\n"
     assert sorted(path.name for path in tmp_path.iterdir()) == ["r.csv", "scored.csv"]
@@ -190,3 +190,18 @@ def test_quiet_prints_nothing_and_the_summary_follows_lang(tmp_path: Path) -> No
     assert invoke(str(roster), "--out", str(tmp_path / "o.csv"), "--quiet").output == ""
     chinese = invoke(str(roster), "--out", str(tmp_path / "o.csv"), "--lang", "zh").output
     assert "行数: 8    错误行: 3" in chinese and "已知现金合计: 1,200,000 元" in chinese
+
+
+def test_a_quoted_cell_with_newlines_and_quotes_survives_every_chunk_boundary(tmp_path: Path) -> None:
+    rows = ['"Q ""1""\nsecond line",阿克苏,,博士,,,全职引进,2019-06-01,是,,,', *CHINESE_ROWS[:3]] * 5
+    roster = write_roster(tmp_path / "r.csv", "utf-8", rows)
+    catalogue = Catalogue.from_directory()
+    as_of = pl.Series([AS_OF]).str.to_date()[0]
+    frames = []
+    for chunk_bytes in (1, 7, 1 << 20):
+        out = tmp_path / f"o{chunk_bytes}.parquet"
+        run_batch(BatchOptions(roster, out, as_of, chunk_bytes=chunk_bytes), catalogue)
+        frames.append(pl.read_parquet(out))
+    assert frames[0].equals(frames[1]) and frames[0].equals(frames[2])
+    assert frames[0]["id"].to_list()[:2] == ['Q "1"\nsecond line', "A1"]
+    assert frames[0]["total_cash_yuan"].to_list()[:2] == [500_000, 500_000]

@@ -15,6 +15,7 @@ In both, `无` or `none` says "known to be none"; an empty cell is unknown.
 
 from __future__ import annotations
 
+import functools
 from typing import Final
 
 import polars as pl
@@ -128,10 +129,7 @@ def _validated(column: pl.Series, key: str, kind: FieldKind, header: str) -> tup
     Rosters repeat a few spellings over and over: each distinct cell is
     validated once, and the result gathered back to every row.
     """
-    text = pl.col(key).str.strip_chars()
-    value_expression, problem_expression = _field(key, kind, pl.when(text != "").then(text), header)
-    if problem_expression is None:
-        problem_expression = pl.lit(None, pl.String)
+    value_expression, problem_expression = _checks(key, header)
     distinct = column.head(0) if kind is FieldKind.text else column.drop_nulls().unique(maintain_order=True)
     if kind is FieldKind.text or len(distinct) * 4 > len(column):  # mostly distinct: a table does not pay
         checked = column.to_frame(key).select(value_expression.alias("value"), problem_expression.alias("problem"))
@@ -145,6 +143,14 @@ def _validated(column: pl.Series, key: str, kind: FieldKind, header: str) -> tup
         required = f"{header}: required; allowed: {allowed_values(FIELDS[key].values)}"
         problem = pl.select(pl.when(column.is_null()).then(pl.lit(required)).otherwise(problem)).to_series()
     return value, problem
+
+
+@functools.cache
+def _checks(key: str, header: str) -> tuple[pl.Expr, pl.Expr]:
+    """The typing and checking expressions of one column, built once per run and reused for every chunk."""
+    text = pl.col(key).str.strip_chars()
+    value, problem = _field(key, FIELDS[key].kind, pl.when(text != "").then(text), header)
+    return value, problem if problem is not None else pl.lit(None, pl.String)
 
 
 def _field(key: str, kind: FieldKind, cell: pl.Expr, header: str) -> tuple[pl.Expr, pl.Expr | None]:

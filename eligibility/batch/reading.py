@@ -1,7 +1,7 @@
 """Reading a roster in chunks: CSV in any common Chinese encoding, or .xlsx.
 
-CSV is streamed by polars in chunks, every cell as text (validation is ours, so
-`007` stays `007`). polars reads UTF-8 only: a GB18030/GBK export is first
+CSV is read in blocks of bytes cut at record ends, each parsed by polars with
+every cell as text (validation is ours, so `007` stays `007`). polars reads UTF-8 only: a GB18030/GBK export is first
 transcoded, in a stream, to a temporary UTF-8 file. Excel sheets hold at most
 about a million rows: an .xlsx is read whole, then cut into chunks.
 """
@@ -9,6 +9,7 @@ about a million rows: an .xlsx is read whole, then cut into chunks.
 from __future__ import annotations
 
 import codecs
+import io
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -76,7 +77,7 @@ def map_headers(columns: list[str], where: str) -> dict[str, str]:
 
 
 @contextmanager
-def open_roster(path: Path, chunk_rows: int, encoding: str | None = None) -> Iterator[Roster]:
+def open_roster(path: Path, chunk_bytes: int, chunk_rows: int, encoding: str | None = None) -> Iterator[Roster]:
     """The roster's headers and chunks (columns renamed to canonical keys); temporary files cleaned up."""
     if not path.is_file():
         raise InputError([Problem(str(path), "no such file")])
@@ -89,12 +90,12 @@ def open_roster(path: Path, chunk_rows: int, encoding: str | None = None) -> Ite
     except LookupError:
         raise InputError([Problem("--encoding", "unknown encoding; e.g. utf-8, gb18030, gbk, big5", chosen)]) from None
     if codecs.lookup(chosen).name in ("utf-8", "utf-8-sig"):
-        yield _csv_roster(path, chunk_rows, chosen)
+        yield _csv_roster(path, chunk_bytes, chosen)
         return
     with tempfile.TemporaryDirectory(prefix="eligibility-batch-") as scratch:
         utf8 = Path(scratch) / "input.csv"
         _transcode(path, chosen, utf8)
-        yield _csv_roster(utf8, chunk_rows, chosen, shown=str(path))
+        yield _csv_roster(utf8, chunk_bytes, chosen, shown=str(path))
 
 
 def _transcode(source: Path, encoding: str, target: Path) -> None:
@@ -107,23 +108,61 @@ def _transcode(source: Path, encoding: str, target: Path) -> None:
         ) from None
 
 
-def _csv_roster(path: Path, chunk_rows: int, encoding: str, shown: str | None = None) -> Roster:
+def _csv_roster(path: Path, chunk_bytes: int, encoding: str, shown: str | None = None) -> Roster:
     where = shown or str(path)
+    with path.open("rb") as stream:
+        header = stream.readline().removeprefix(codecs.BOM_UTF8)
     try:
-        columns = pl.read_csv(path, n_rows=0, infer_schema=False).columns
-    except (pl.exceptions.PolarsError, OSError) as error:
+        columns = pl.read_csv(io.BytesIO(header), n_rows=0, infer_schema=False).columns
+    except pl.exceptions.PolarsError as error:
         raise InputError([Problem(where, f"not a readable CSV file: {error}")]) from None
     headers = map_headers(columns, where)
     renames = {header: key for key, header in headers.items()}
-    lazy = pl.scan_csv(path, infer_schema=False).rename(renames)
 
     def chunks() -> Iterator[pl.DataFrame]:
-        try:
-            yield from lazy.collect_batches(chunk_size=chunk_rows)
-        except pl.exceptions.PolarsError as error:
-            raise InputError([Problem(where, f"not a readable CSV file: {error}")]) from None
+        for block in csv_blocks(path, chunk_bytes):
+            try:
+                frame = pl.read_csv(io.BytesIO(header + block), infer_schema=False, has_header=True)
+            except pl.exceptions.PolarsError as error:
+                raise InputError([Problem(where, f"not a readable CSV file: {error}")]) from None
+            yield frame.rename(renames)
 
     return Roster(headers, chunks(), encoding)
+
+
+def csv_blocks(path: Path, chunk_bytes: int) -> Iterator[bytes]:
+    """The data lines of a UTF-8 CSV in blocks of about `chunk_bytes`, each ending at a record's end.
+
+    Reading by bytes keeps memory flat however large the file. A block ends at a
+    newline outside quotes: CSV doubles a quote inside a quoted field, so a newline
+    is a record's end exactly when the quotes before it (from the block's start,
+    itself a record's start) are even in number.
+    """
+    with path.open("rb") as stream:
+        stream.readline()  # the header, read once by the caller
+        carry = b""
+        while True:
+            block = stream.read(chunk_bytes)
+            if not block:
+                if carry.strip():
+                    yield carry if carry.endswith(b"\n") else carry + b"\n"
+                return
+            data = carry + block
+            end = _last_record_end(data)
+            if end <= 0:
+                carry = data
+                continue
+            yield data[:end]
+            carry = data[end:]
+
+
+def _last_record_end(data: bytes) -> int:
+    newline = data.rfind(b"\n")
+    while newline >= 0:
+        if data.count(b'"', 0, newline) % 2 == 0:
+            return newline + 1
+        newline = data.rfind(b"\n", 0, newline)
+    return -1
 
 
 def _excel_roster(path: Path, chunk_rows: int) -> Roster:

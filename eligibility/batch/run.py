@@ -17,7 +17,8 @@ from eligibility.batch.summary import BatchSummary, BenefitTally
 from eligibility.batch.writing import AtomicWriter, output_format
 from eligibility.catalogue import Catalogue
 
-CHUNK_ROWS: Final = 250_000
+CHUNK_BYTES: Final = 16 << 20  # about 180,000 rows of a typical roster: memory stays flat
+CHUNK_ROWS: Final = 100_000  # .xlsx sheets, read whole, are cut into chunks of rows
 ROW = "row"
 OUTPUT_SCHEMA: Final[dict[str, pl.DataType]] = {
     ROW: pl.Int64(),
@@ -36,6 +37,7 @@ class BatchOptions:
     as_of: date
     format: str | None = None
     encoding: str | None = None
+    chunk_bytes: int = CHUNK_BYTES
     chunk_rows: int = CHUNK_ROWS
 
 
@@ -82,7 +84,7 @@ def run_batch(
         benefits={rule.id: BenefitTally(rule.id, rule.name.zh, rule.name.en) for rule in evaluator.benefits},
     )
     format = output_format(options.output, options.format)
-    with open_roster(options.input, options.chunk_rows, options.encoding) as roster:
+    with open_roster(options.input, options.chunk_bytes, options.chunk_rows, options.encoding) as roster:
         writer = AtomicWriter(options.output, format)
         try:
             for raw in roster.chunks:

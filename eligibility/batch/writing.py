@@ -27,7 +27,7 @@ FORMATS: Final[dict[str, OutputFormat]] = {
     ".xlsx": "xlsx",
 }
 EXCEL_MAX_ROWS: Final = 1_048_575  # a sheet's rows, less the header
-_FORMULA_START: Final = r"^[=+\-@\t\r]"
+_FORMULA_START: Final = ["=", "+", "-", "@", "\t", "\r"]
 
 
 def output_format(path: Path, given: str | None) -> OutputFormat:
@@ -49,11 +49,15 @@ def output_format(path: Path, given: str | None) -> OutputFormat:
     return found
 
 
-def neutralise_formulas(frame: pl.DataFrame) -> pl.DataFrame:
-    """Text cells that a spreadsheet would run as a formula, prefixed with an apostrophe."""
-    text = [name for name, dtype in frame.schema.items() if dtype == pl.String]
+def neutralise_formulas(frame: pl.DataFrame, columns: tuple[str, ...] = ("id", "error")) -> pl.DataFrame:
+    """Text cells that a spreadsheet would run as a formula, prefixed with an apostrophe.
+
+    Only the columns that carry the user's text are checked: the benefit-id lists
+    are made of rule ids, which the rule-pack schema makes start with a letter.
+    """
+    text = [name for name in columns if name in frame.columns and frame.schema[name] == pl.String]
     return frame.with_columns(
-        pl.when(pl.col(name).str.contains(_FORMULA_START))
+        pl.when(pl.col(name).str.slice(0, 1).is_in(_FORMULA_START))
         .then(pl.lit("'") + pl.col(name))
         .otherwise(pl.col(name))
         .alias(name)

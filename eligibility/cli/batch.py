@@ -70,6 +70,7 @@ def batch(
         if quiet or not sys.stderr.isatty():
             summary = run_batch(options, catalogue)
         else:
+            from rich.console import Console
             from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
             with Progress(
@@ -77,6 +78,7 @@ def batch(
                 TextColumn("{task.completed:,.0f} rows"),
                 TextColumn("{task.fields[rate]}"),
                 TimeElapsedColumn(),
+                console=Console(stderr=True),
                 transient=True,
             ) as bar:
                 task = bar.add_task("batch", total=None, rate="")
