@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date
+from functools import cached_property
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, model_validator
@@ -51,11 +52,11 @@ class FieldTest(BaseModel):
     def operand_of(self, operator: str) -> Any:
         return self.in_ if operator == "in" else getattr(self, operator)
 
-    @property
+    @cached_property  # asked on every evaluation: computed once per test
     def operator(self) -> str:
         return next(name for name in OPERATORS if self.operand_of(name) is not None)
 
-    @property
+    @cached_property
     def operand(self) -> Any:
         return self.operand_of(self.operator)
 
