@@ -3,7 +3,7 @@
 Generates N synthetic applicants (every region with a pack, Chinese and English
 values, unknown cells, 0.1% bad rows) as a CSV, then in the same run times:
 - end to end: `eligibility batch IN --out OUT.csv --quiet` as a subprocess, with
-  the child's peak resident memory;
+  the child's peak resident memory (ru_maxrss, through a small launcher process);
 - the floor: `polars.read_csv` of the same input plus `write_csv` of an output of
   equal length (the batch's own output, read back untimed);
 - the columnar evaluator alone, in memory, on N validated Aksu profiles (years
@@ -17,6 +17,7 @@ Prints figures; asserts nothing.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import random
 import shutil
@@ -81,15 +82,26 @@ def synthetic_roster(rows: int, regions: list[str], seed: int = 5) -> pl.DataFra
     return frame.insert_column(0, pl.format("A{}", index).alias("id"))
 
 
+# A child's peak RSS (ru_maxrss) counts the memory of the process that forked it, as
+# of the exec: launched straight from this process, which holds the generated
+# roster, it would be overstated. A small launcher process starts the batch instead.
+LAUNCHER = """
+import json, os, resource, subprocess, sys, time
+started = time.perf_counter()
+status = subprocess.call(sys.argv[1:])
+seconds = time.perf_counter() - started
+peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
+print(json.dumps({"status": status, "seconds": seconds, "peak": peak}))
+"""
+
+
 def child_run(command: list[str]) -> tuple[float, int]:
-    """Wall seconds and peak RSS (bytes) of one child process."""
-    started = time.perf_counter()
-    process = subprocess.Popen(command)
-    _, status, usage = os.wait4(process.pid, 0)
-    elapsed = time.perf_counter() - started
-    if os.waitstatus_to_exitcode(status) != 0:
-        sys.exit(f"batch failed with exit status {os.waitstatus_to_exitcode(status)}")
-    return elapsed, usage.ru_maxrss * 1024
+    """Wall seconds and peak RSS (bytes) of one run of `command`, started by a small launcher."""
+    result = subprocess.run([sys.executable, "-c", LAUNCHER, *command], capture_output=True, text=True, check=True)
+    figures = json.loads(result.stdout.strip().splitlines()[-1])
+    if figures["status"] != 0:
+        sys.exit(f"batch failed with exit status {figures['status']}: {result.stderr}")
+    return float(figures["seconds"]), int(figures["peak"])
 
 
 def evaluator_rate(catalogue: Catalogue, rows: int, housing_only: bool) -> float:

@@ -97,52 +97,55 @@ def validate(raw: pl.DataFrame, headers: dict[str, str]) -> pl.DataFrame:
 
     `headers` maps each canonical key present to the header the file used, so
     messages name the column as the user sees it. Absent columns are unknown.
+
+    Rosters repeat a few spellings over and over: the distinct cells of each
+    column are checked once, in a small table, and the results gathered back to
+    every row by position. All columns go through one polars query, in parallel.
     """
     schema = typed_schema()
-    columns: list[pl.Series] = []
-    problems: list[pl.Series] = []
+    raw = raw.with_columns(pl.col(key).cast(pl.String) for key in raw.columns if key in FIELDS)
+    tabled = [key for key in FIELDS if key in raw.columns and FIELDS[key].kind is not FieldKind.text]
+    distinct = raw.select(pl.col(key).drop_nulls().unique(maintain_order=True).implode() for key in tabled)
+    positions: list[pl.Expr] = []
+    values: list[pl.Expr] = []
+    problems: list[pl.Expr] = []
     for key, spec in FIELDS.items():
+        header = headers.get(key, key)
         if key not in raw.columns:
-            columns.append(pl.repeat(_DEFAULTS.get(key), raw.height, dtype=schema[key], eager=True).alias(key))
+            values.append(pl.lit(_DEFAULTS.get(key), dtype=schema[key]).alias(key))
             if key == "region":
-                message = f"region: required (no region/地区 column); allowed: {allowed_values(spec.values)}"
-                problems.append(pl.repeat(message, raw.height, dtype=pl.String, eager=True))
+                problems.append(
+                    pl.lit(f"region: required (no region/地区 column); allowed: {allowed_values(spec.values)}")
+                )
             continue
-        value, problem = _validated(raw.get_column(key).cast(pl.String), key, spec.kind, headers.get(key, key))
+        value, problem = _checks(key, header)
+        spellings = distinct.get_column(key)[0] if key in tabled else None
+        if spellings is not None and len(spellings) * 4 <= raw.height:  # else mostly distinct: no table
+            checked = spellings.to_frame(key).select(value.alias("value"), problem.alias("problem"))
+            position = f"__position_{key}"
+            positions.append(
+                pl.col(key)
+                .replace_strict(spellings, pl.int_range(0, len(spellings), dtype=pl.UInt32, eager=True), default=None)
+                .cast(pl.UInt32)
+                .alias(position)
+                if len(spellings)
+                else pl.lit(None, pl.UInt32).alias(position)
+            )
+            value = pl.lit(checked.get_column("value")).gather(pl.col(position))
+            problem = pl.lit(checked.get_column("problem")).gather(pl.col(position))
+        if key == "region":
+            problem = (
+                pl.when(pl.col(key).is_null())
+                .then(pl.lit(f"{header}: required; allowed: {allowed_values(spec.values)}"))
+                .otherwise(problem)
+            )
         if key in _DEFAULTS:
             value = value.fill_null(pl.lit(_DEFAULTS[key], dtype=schema[key]))
-        columns.append(value.alias(key))
-        if problem is not None:
-            problems.append(problem)
-    facts = pl.DataFrame(columns)
-    if not problems:
-        return facts.with_columns(pl.lit(None, pl.String).alias(ERROR))
-    error = pl.select(pl.concat_str(problems, separator="; ", ignore_nulls=True)).to_series()
-    return facts.with_columns(error.alias(ERROR)).with_columns(
-        pl.when(pl.col(ERROR) != "").then(pl.col(ERROR)).alias(ERROR)
-    )
-
-
-def _validated(column: pl.Series, key: str, kind: FieldKind, header: str) -> tuple[pl.Series, pl.Series | None]:
-    """One column typed and checked.
-
-    Rosters repeat a few spellings over and over: each distinct cell is
-    validated once, and the result gathered back to every row.
-    """
-    value_expression, problem_expression = _checks(key, header)
-    distinct = column.head(0) if kind is FieldKind.text else column.drop_nulls().unique(maintain_order=True)
-    if kind is FieldKind.text or len(distinct) * 4 > len(column):  # mostly distinct: a table does not pay
-        checked = column.to_frame(key).select(value_expression.alias("value"), problem_expression.alias("problem"))
-        value, problem = checked.get_column("value"), checked.get_column("problem")
-    else:
-        checked = distinct.to_frame(key).select(value_expression.alias("value"), problem_expression.alias("problem"))
-        positions = pl.int_range(0, len(distinct), dtype=pl.UInt32, eager=True)
-        index = column.replace_strict(distinct, positions, default=None, return_dtype=pl.UInt32)
-        value, problem = checked.get_column("value").gather(index), checked.get_column("problem").gather(index)
-    if key == "region":
-        required = f"{header}: required; allowed: {allowed_values(FIELDS[key].values)}"
-        problem = pl.select(pl.when(column.is_null()).then(pl.lit(required)).otherwise(problem)).to_series()
-    return value, problem
+        values.append(value.cast(schema[key]).alias(key))
+        problems.append(problem)
+    error = pl.concat_str(problems, separator="; ", ignore_nulls=True)
+    staged = raw.with_columns(positions) if positions else raw
+    return staged.with_columns(*values, pl.when(error != "").then(error).alias(ERROR)).select(*FIELDS, ERROR)
 
 
 @functools.cache
