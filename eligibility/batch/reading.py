@@ -122,7 +122,7 @@ def _csv_roster(path: Path, chunk_bytes: int, encoding: str, shown: str | None =
     def chunks() -> Iterator[pl.DataFrame]:
         for block in csv_blocks(path, chunk_bytes):
             try:
-                frame = pl.read_csv(io.BytesIO(header + block), infer_schema=False, has_header=True)
+                frame = pl.read_csv(block, infer_schema=False, has_header=False, new_columns=columns)
             except pl.exceptions.PolarsError as error:
                 raise InputError([Problem(where, f"not a readable CSV file: {error}")]) from None
             yield frame.rename(renames)
