@@ -18,6 +18,7 @@ nothing raises MessageNotHandledException; booleans compared with == True; no
 from __future__ import annotations
 
 import itertools
+import json
 import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -29,6 +30,7 @@ from eligibility.logic import Facts, Truth, rule_condition
 from eligibility.rulepack import AllOf, Condition, Definition, DefinitionRef, FieldTest, NotOf, Rule
 from eligibility.vocabulary import FIELDS, TESTABLE_FIELDS, FieldKind
 
+_native = durable.durable_rules_engine  # the C engine behind durable's Python host
 Expression = dict[str, Any]
 KNOWN = "__known"  # suffix of the flag that says whether a fact is known
 _ALWAYS: Expression = {"applicant_kind" + KNOWN: True}  # applicant_kind is always known
@@ -41,17 +43,6 @@ class _QuietHost(durable.Host):  # type: ignore[misc]
 
     def _run(self) -> None:
         return None
-
-
-class _Recorder:
-    """The action of one compiled durable rule: note that it fired."""
-
-    def __init__(self, key: tuple[int, bool], fired: set[tuple[int, bool]]) -> None:
-        self.key = key
-        self.fired = fired
-
-    def fire(self, closure: Any) -> None:
-        self.fired.add(self.key)
 
 
 def membership_flag(field: str, code: str) -> str:
@@ -161,30 +152,36 @@ class CompiledRule:
 class DurableEngine:
     """Rules compiled once into a durable ruleset; evaluates any number of applicants.
 
-    Thread-safe: durable's state is shared, so evaluations are serialised.
+    Each pack rule becomes two durable rules, `certain` and `possible`; a rule
+    whose `certain` fired holds, one with only `possible` needs information.
+    (Making them exclusive, possible-and-not-certain, exceeds durable's limits on
+    expression size.) Thread-safe: durable's state is shared, so evaluations are
+    serialised.
     """
 
     def __init__(self, rules: Sequence[CompiledRule]) -> None:
         self._rules = list(rules)
-        self._fired: set[tuple[int, bool]] = set()
         self._lock = threading.Lock()
         self._ids = itertools.count(1)
         self._name = f"eligibility_{next(_NAMES)}"
         definition: dict[str, Any] = {}
         memberships: set[tuple[str, str]] = set()
+        self._outcomes: dict[str, tuple[int, Truth]] = {}
         for index, compiled in enumerate(self._rules):
             condition = rule_condition(compiled.rule)
-            memberships |= _memberships(condition, compiled.definitions)
-            for certain in (True, False):
-                expression = compile_condition(condition, compiled.definitions, certain=certain)
-                definition[f"r{index}_{'certain' if certain else 'possible'}"] = {
-                    "all": [{"m": expression}],
-                    "run": _Recorder((index, certain), self._fired).fire,
-                }
+            definitions = compiled.definitions
+            memberships |= _memberships(condition, definitions)
+            for outcome in (True, None):
+                expression = compile_condition(condition, definitions, certain=outcome is True)
+                action = f"r{index}_{'certain' if outcome else 'possible'}"
+                self._outcomes[action] = (index, outcome)
+                definition[action] = {"all": [{"m": expression}], "run": _never_called}
         self._memberships = frozenset(memberships)
         self._host = _QuietHost()
+        self._handle: Any = None
         if definition:
             self._host.register_rulesets({self._name: definition})
+            self._handle = self._host.get_ruleset(self._name)._handle
 
     @property
     def rules(self) -> list[Rule]:
@@ -192,27 +189,41 @@ class DurableEngine:
 
     def evaluate(self, facts: Facts) -> list[Truth]:
         """The truth of every rule, in order: True, False, or None (needs information)."""
+        results: list[Truth] = [False] * len(self._rules)
         if not self._rules:
-            return []
+            return results
         fact = encode_facts(facts, self._memberships)
         with self._lock:
             fact["id"] = next(self._ids)
-            self._fired.clear()
-            try:
-                self._host.assert_fact(self._name, fact)
-            except durable.MessageNotHandledException:
-                pass  # no rule matched: the common case
-            try:
-                self._host.retract_fact(self._name, fact)
-            except durable.MessageNotHandledException:
-                pass
-            fired = set(self._fired)
-        results: list[Truth] = []
-        for index in range(len(self._rules)):
-            if (index, True) in fired:
-                results.append(True)
-            elif (index, False) in fired:
-                results.append(None)
-            else:
-                results.append(False)
+            text = json.dumps(fact, ensure_ascii=False)
+            actions = self._assert_and_collect(text)
+            _native.retract_fact(self._handle, text)  # the next evaluation starts clean
+        for action in actions:
+            index, outcome = self._outcomes[action]
+            if results[index] is not True:  # certain wins over possible
+                results[index] = outcome
         return results
+
+    def _assert_and_collect(self, fact_text: str) -> list[str]:
+        """Assert one fact and take every action it triggers, synchronously.
+
+        This is durable's own action loop (Ruleset.do_actions / _flush_actions)
+        without its per-action JSON round trips of state and message: our actions
+        only need their names, which lead each message (`{"r3_certain": ...}`).
+        """
+        code, state_handle = _native.assert_fact(self._handle, fact_text)[:2]
+        if code == 1:  # the fact matched no rule
+            return []
+        if code == 2:
+            raise AssertionError("durable saw this fact id before")  # ids come from a counter
+        actions: list[str] = []
+        started = _native.start_action_for_state(self._handle, 0 if code == 3 else state_handle)
+        message = started[1] if started else None
+        while message:
+            actions.append(message[2 : message.index('"', 2)])
+            message = _native.complete_and_start_action(self._handle, 0 if code == 3 else state_handle)
+        return actions
+
+
+def _never_called(closure: Any) -> None:  # pragma: no cover - actions are taken by _assert_and_collect
+    raise AssertionError("durable actions are collected by DurableEngine, not run")

@@ -112,24 +112,34 @@ def missing_facts(condition: Condition, facts: Mapping[str, Any], definitions: M
     Only branches whose outcome is still unknown are followed, so a fact that
     cannot change the result is never asked for.
     """
+    return _truth_and_missing(condition, facts, definitions)[1]
+
+
+def _truth_and_missing(
+    node: Condition, facts: Mapping[str, Any], definitions: Mapping[str, Definition]
+) -> tuple[Truth, list[str]]:
+    """The node's truth and, when it is unknown, the facts that keep it so (one pass)."""
+    if isinstance(node, FieldTest):
+        outcome = test_truth(node, facts)
+        return outcome, [node.field] if outcome is None else []
+    if isinstance(node, DefinitionRef):
+        return _truth_and_missing(definitions[node.definition].when, facts, definitions)
+    if isinstance(node, NotOf):
+        inner, missing = _truth_and_missing(node.not_, facts, definitions)
+        return (None if inner is None else not inner), missing
+    conjunction = isinstance(node, AllOf)
+    results = [_truth_and_missing(part, facts, definitions) for part in (node.all if conjunction else node.any)]
+    outcomes = [outcome for outcome, _ in results]
+    decisive = False if conjunction else True
+    if decisive in outcomes:
+        return decisive, []
+    if None not in outcomes:
+        return not decisive, []
     found: list[str] = []
-
-    def walk(node: Condition) -> None:
-        if truth(node, facts, definitions) is not None:
-            return
-        if isinstance(node, FieldTest):
-            if node.field not in found:
-                found.append(node.field)
-        elif isinstance(node, DefinitionRef):
-            walk(definitions[node.definition].when)
-        elif isinstance(node, NotOf):
-            walk(node.not_)
-        else:
-            for part in node.all if isinstance(node, AllOf) else node.any:
-                walk(part)
-
-    walk(condition)
-    return found
+    for outcome, missing in results:
+        if outcome is None:
+            found.extend(field for field in missing if field not in found)
+    return None, found
 
 
 def is_ordered(field: str) -> bool:
