@@ -99,8 +99,8 @@ def validate(raw: pl.DataFrame, headers: dict[str, str]) -> pl.DataFrame:
     messages name the column as the user sees it. Absent columns are unknown.
 
     Rosters repeat a few spellings over and over: the distinct cells of each
-    column are checked once, in a small table, and the results gathered back to
-    every row by position. All columns go through one polars query, in parallel.
+    column are checked once, in a small table, and every row looks its result
+    up there. All columns go through one polars query, in parallel.
     """
     schema = typed_schema()
     raw = raw.with_columns(pl.col(key).cast(pl.String) for key in raw.columns if key in FIELDS)
@@ -118,34 +118,48 @@ def validate(raw: pl.DataFrame, headers: dict[str, str]) -> pl.DataFrame:
                     pl.lit(f"region: required (no region/地区 column); allowed: {allowed_values(spec.values)}")
                 )
             continue
-        value, problem = _checks(key, header)
+        value, checks = _checks(key, header)
+        problem: pl.Expr | None = checks
         spellings = distinct.get_column(key)[0] if key in tabled else None
         if spellings is not None and len(spellings) * 4 <= raw.height:  # else mostly distinct: no table
-            checked = spellings.to_frame(key).select(value.alias("value"), problem.alias("problem"))
-            position = f"__position_{key}"
-            positions.append(
-                pl.col(key)
-                .replace_strict(spellings, pl.int_range(0, len(spellings), dtype=pl.UInt32, eager=True), default=None)
-                .cast(pl.UInt32)
-                .alias(position)
-                if len(spellings)
-                else pl.lit(None, pl.UInt32).alias(position)
-            )
-            value = pl.lit(checked.get_column("value")).gather(pl.col(position))
-            problem = pl.lit(checked.get_column("problem")).gather(pl.col(position))
+            checked = spellings.to_frame(key).select(value.alias("value"), checks.alias("problem"))
+            value, problem = _looked_up(key, spellings, checked, schema[key], positions)
         if key == "region":
             problem = (
                 pl.when(pl.col(key).is_null())
                 .then(pl.lit(f"{header}: required; allowed: {allowed_values(spec.values)}"))
-                .otherwise(problem)
+                .otherwise(problem if problem is not None else pl.lit(None, pl.String))
             )
         if key in _DEFAULTS:
             value = value.fill_null(pl.lit(_DEFAULTS[key], dtype=schema[key]))
         values.append(value.cast(schema[key]).alias(key))
-        problems.append(problem)
-    error = pl.concat_str(problems, separator="; ", ignore_nulls=True)
+        if problem is not None:
+            problems.append(problem)
+    error = pl.concat_str(problems, separator="; ", ignore_nulls=True) if problems else pl.lit(None, pl.String)
     staged = raw.with_columns(positions) if positions else raw
     return staged.with_columns(*values, pl.when(error != "").then(error).alias(ERROR)).select(*FIELDS, ERROR)
+
+
+def _looked_up(
+    key: str, spellings: pl.Series, checked: pl.DataFrame, dtype: pl.DataType, positions: list[pl.Expr]
+) -> tuple[pl.Expr, pl.Expr | None]:
+    """The value and problem of each row, looked up from the checked distinct spellings.
+
+    A column none of whose spellings is wrong has no problem expression at all.
+    """
+    if len(spellings) == 0:
+        return pl.lit(None, dtype), None
+    problems = checked.get_column("problem")
+    if isinstance(dtype, pl.List):  # list values: look up a position, then gather
+        position = f"__position_{key}"
+        numbers = pl.int_range(0, len(spellings), dtype=pl.UInt32, eager=True)
+        positions.append(pl.col(key).replace_strict(spellings, numbers, default=None).cast(pl.UInt32).alias(position))
+        value = pl.lit(checked.get_column("value")).gather(pl.col(position))
+        problem = pl.lit(problems).gather(pl.col(position))
+    else:
+        value = pl.col(key).replace_strict(spellings, checked.get_column("value"), default=None, return_dtype=dtype)
+        problem = pl.col(key).replace_strict(spellings, problems, default=None, return_dtype=pl.String)
+    return value, None if problems.null_count() == len(problems) else problem
 
 
 @functools.cache
