@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -165,6 +166,14 @@ def test_an_interrupted_run_leaves_the_previous_output_untouched_and_no_partial_
         )
     assert out.read_text(encoding="utf-8") == "previous results\n"
     assert sorted(path.name for path in tmp_path.iterdir()) == ["r.csv", "scored.csv"]
+
+
+def test_the_output_file_gets_the_usual_permissions_not_the_temporary_files(tmp_path: Path) -> None:
+    out = tmp_path / "o.csv"
+    assert invoke(str(write_roster(tmp_path / "r.csv", "utf-8")), "--out", str(out), "--quiet").exit_code == 0
+    umask = os.umask(0)
+    os.umask(umask)
+    assert out.stat().st_mode & 0o777 == 0o666 & ~umask
 
 
 def test_an_unknown_column_stops_before_anything_is_written_with_the_allowed_columns(tmp_path: Path) -> None:

@@ -78,6 +78,10 @@ class AtomicWriter:
         handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial", dir=directory)
         os.close(handle)
         self.temporary = Path(temporary)
+        # mkstemp makes the file private (0600); the output gets the usual mode, as open() would give it
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(self.temporary, 0o666 & ~umask)
         self._stream: IO[bytes] | None = None
         self._parts: Path | None = None
         self._workbook: Any = None
