@@ -19,9 +19,9 @@ def main() -> None:
 
 
 # Each command lives in its own module and registers itself on `app`.
+import eligibility.cli.batch  # noqa: E402
 import eligibility.cli.compare  # noqa: E402
 import eligibility.cli.rules  # noqa: E402
 import eligibility.cli.schema  # noqa: E402
 import eligibility.cli.serve  # noqa: E402,F401
 from eligibility.cli import check  # noqa: E402,F401
-from eligibility.cli import batch  # noqa: E402,F401

@@ -27,8 +27,10 @@ EXIT_ROWS_WITH_ERRORS = 1
 
 @app.command()
 def batch(
-    input: Annotated[Path, typer.Argument(help="Roster: .csv (UTF-8, UTF-8 with BOM, GB18030/GBK) or .xlsx.")],
-    out: Annotated[Path, typer.Option("--out", help="Output file: .csv, .jsonl, .parquet or .xlsx.")],
+    input: Annotated[
+        Path, typer.Argument(metavar="INPUT", help="Roster: .csv (UTF-8, UTF-8 with BOM, GB18030/GBK) or .xlsx.")
+    ],
+    out: Annotated[Path, typer.Option("--out", metavar="OUTPUT", help="Output file: .csv, .jsonl, .parquet or .xlsx.")],
     format: Annotated[
         str | None, typer.Option("--format", help="csv, jsonl, parquet or xlsx (default: from --out's extension).")
     ] = None,
