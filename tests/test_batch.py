@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -214,3 +215,36 @@ def test_a_quoted_cell_with_newlines_and_quotes_survives_every_chunk_boundary(tm
     assert frames[0].equals(frames[1]) and frames[0].equals(frames[2])
     assert frames[0]["id"].to_list()[:2] == ['Q "1"\nsecond line', "A1"]
     assert frames[0]["total_cash_yuan"].to_list()[:2] == [500_000, 500_000]
+
+
+def test_typed_excel_cells_dates_numbers_and_booleans_read_as_a_csv_export_shows_them(tmp_path: Path) -> None:
+    workbook = tmp_path / "typed.xlsx"
+    pl.DataFrame(
+        {
+            "编号": [1001, 1002],
+            "地区": ["阿克苏", "阿克苏"],
+            "学历": ["博士", "硕士"],
+            "引进方式": ["全职引进", "全职引进"],
+            "本地工作起始日期": [date(2019, 6, 1), date(2020, 6, 2)],
+            "本地工作年限": [None, 5.0],
+            "是否在本地购房": [True, True],
+        }
+    ).write_excel(workbook)
+    out = tmp_path / "o.jsonl"
+    assert invoke(str(workbook), "--out", str(out), "--quiet").exit_code == 0
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [(row["id"], row["status"], row["total_cash_yuan"]) for row in rows] == [
+        ("1001", "ok", 500_000),
+        ("1002", "ok", 0),  # the start date (four years) wins over the five years typed beside it
+    ]
+
+
+def test_a_roster_with_a_header_and_no_rows_gives_a_header_and_an_empty_summary(tmp_path: Path) -> None:
+    roster = tmp_path / "r.csv"
+    roster.write_text("编号,地区\n", encoding="utf-8")
+    for name in ("o.csv", "o.parquet", "o.xlsx", "o.jsonl"):
+        result = invoke(str(roster), "--out", str(tmp_path / name), "--lang", "en")
+        assert result.exit_code == 0, name
+        assert "Rows: 0    Rows with errors: 0" in result.output
+    assert (tmp_path / "o.csv").read_text(encoding="utf-8").startswith("row,id,status,total_cash_yuan,granted")
+    assert pl.read_parquet(tmp_path / "o.parquet").height == 0

@@ -167,7 +167,8 @@ def _last_record_end(data: bytes) -> int:
 
 def _excel_roster(path: Path, chunk_rows: int) -> Roster:
     try:
-        frame = pl.read_excel(path, engine="calamine", infer_schema_length=0)
+        # typed cells (dates, numbers, booleans) are read as such and written back as a CSV export shows them
+        frame = pl.read_excel(path, engine="calamine")
     except Exception as error:  # fastexcel raises its own types for broken files
         raise InputError([Problem(str(path), f"not a readable .xlsx file: {error}")]) from None
     headers = map_headers(frame.columns, str(path))
