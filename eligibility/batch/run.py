@@ -20,6 +20,7 @@ from eligibility.catalogue import Catalogue
 CHUNK_BYTES: Final = 16 << 20  # about 180,000 rows of a typical roster: memory stays flat
 CHUNK_ROWS: Final = 100_000  # .xlsx sheets, read whole, are cut into chunks of rows
 ROW = "row"
+_GROUP = "__group"  # the region of a good row; null for a row with a bad cell
 OUTPUT_SCHEMA: Final[dict[str, pl.DataType]] = {
     ROW: pl.Int64(),
     "id": pl.String(),
@@ -44,21 +45,28 @@ class BatchOptions:
 def score_chunk(
     evaluator: ColumnarEvaluator, facts: pl.DataFrame, first_row: int
 ) -> tuple[pl.DataFrame, dict[str, tuple[int, int, int]]]:
-    """Output rows of one validated chunk (input order kept) and its per-benefit tallies."""
-    facts = facts.with_row_index(ROW, offset=first_row + 1).with_columns(pl.col(ROW).cast(pl.Int64))
-    valid = facts.filter(pl.col(ERROR).is_null())
-    parts = [
-        facts.filter(pl.col(ERROR).is_not_null()).select(
-            ROW,
-            "id",
-            pl.lit("error").alias("status"),
-            pl.lit(None, pl.Int64).alias("total_cash_yuan"),
-            *(pl.lit(None, pl.String).alias(name) for name in STATUS_NAMES.values()),
-            ERROR,
-        )
-    ]
+    """Output rows of one validated chunk (input order kept) and its per-benefit tallies.
+
+    Rows are split once by region (bad rows apart), each part scored with its
+    region's rules, and the parts put back in input order.
+    """
+    group = pl.when(pl.col(ERROR).is_null()).then(pl.col("region").cast(pl.String)).alias(_GROUP)
+    facts = facts.with_row_index(ROW, offset=first_row + 1).with_columns(pl.col(ROW).cast(pl.Int64), group)
+    parts = []
     tallies: dict[str, tuple[int, int, int]] = {}
-    for (region,), rows in valid.partition_by("region", as_dict=True, maintain_order=True).items():
+    for (region,), rows in facts.partition_by(_GROUP, as_dict=True, maintain_order=True).items():
+        if region is None:  # rows with a bad cell
+            parts.append(
+                rows.select(
+                    ROW,
+                    "id",
+                    pl.lit("error").alias("status"),
+                    pl.lit(None, pl.Int64).alias("total_cash_yuan"),
+                    *(pl.lit(None, pl.String).alias(name) for name in STATUS_NAMES.values()),
+                    ERROR,
+                )
+            )
+            continue
         rule_frame = evaluator.rule_frame(rows, str(region))
         outcome = evaluator.outcome(rule_frame, str(region))
         parts.append(
@@ -67,8 +75,10 @@ def score_chunk(
             )
         )
         tallies.update(evaluator.tallies(rule_frame, str(region)))
-    scored = pl.concat([part.cast(OUTPUT_SCHEMA) for part in parts]).sort(ROW)  # type: ignore[arg-type]
-    return scored, tallies
+    if not parts:
+        return pl.DataFrame(schema=OUTPUT_SCHEMA), tallies
+    scored = pl.concat([part.cast(OUTPUT_SCHEMA) for part in parts])  # type: ignore[arg-type]
+    return (scored if len(parts) == 1 else scored.sort(ROW)), tallies
 
 
 def run_batch(
