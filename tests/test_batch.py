@@ -248,3 +248,16 @@ def test_a_roster_with_a_header_and_no_rows_gives_a_header_and_an_empty_summary(
         assert "Rows: 0    Rows with errors: 0" in result.output
     assert (tmp_path / "o.csv").read_text(encoding="utf-8").startswith("row,id,status,total_cash_yuan,granted")
     assert pl.read_parquet(tmp_path / "o.parquet").height == 0
+
+
+def test_a_blank_line_is_a_row_of_empty_cells_wherever_the_chunks_are_cut(tmp_path: Path) -> None:
+    roster = tmp_path / "r.csv"
+    roster.write_text("编号,地区\n\nA1,阿克苏\n\n\nA2,aksu\n", encoding="utf-8")
+    catalogue = Catalogue.from_directory()
+    outputs = []
+    for chunk_bytes in (1, 5, 1 << 20):
+        out = tmp_path / f"o{chunk_bytes}.csv"
+        summary = run_batch(BatchOptions(roster, out, date(2025, 6, 1), chunk_bytes=chunk_bytes), catalogue)
+        assert (summary.rows, summary.errors) == (5, 3)
+        outputs.append(out.read_bytes())
+    assert outputs[0] == outputs[1] == outputs[2]

@@ -120,7 +120,13 @@ def _csv_roster(path: Path, chunk_bytes: int, encoding: str, shown: str | None =
     renames = {header: key for key, header in headers.items()}
 
     def chunks() -> Iterator[pl.DataFrame]:
+        empty_record = b"," * (len(columns) - 1) + b"\n"
         for block in csv_blocks(path, chunk_bytes):
+            # A blank line is a record with every cell empty, wherever it falls; polars
+            # reads one inside a block so, but cannot start a block with it.
+            rest = block.lstrip(b"\r\n")
+            if len(rest) != len(block):
+                block = empty_record * block[: len(block) - len(rest)].count(b"\n") + rest
             try:
                 frame = pl.read_csv(block, infer_schema=False, has_header=False, new_columns=columns)
             except pl.exceptions.PolarsError as error:

@@ -83,6 +83,7 @@ class AtomicWriter:
         os.umask(umask)
         os.chmod(self.temporary, 0o666 & ~umask)
         self._stream: IO[bytes] | None = None
+        self._header_written = False
         self._parts: Path | None = None
         self._workbook: Any = None
         self._sheet: Any = None
@@ -104,7 +105,8 @@ class AtomicWriter:
             chunk = neutralise_formulas(chunk)
         if self.format == "csv":
             assert self._stream is not None
-            chunk.write_csv(self._stream, include_header=self.rows == 0)
+            chunk.write_csv(self._stream, include_header=not self._header_written)
+            self._header_written = True
         elif self.format == "jsonl":
             assert self._stream is not None
             chunk.write_ndjson(self._stream)
@@ -143,7 +145,7 @@ class AtomicWriter:
         """Finish the file and move it into place."""
         if self.format in ("csv", "jsonl"):
             assert self._stream is not None
-            if self.rows == 0 and self.format == "csv":
+            if not self._header_written and self.format == "csv":
                 pl.DataFrame(schema=columns).write_csv(self._stream)
             self._stream.close()
         elif self.format == "parquet":
