@@ -202,15 +202,15 @@ def _compare_amounts(catalogue: Catalogue, profiles: list[Profile], reports: lis
 
 
 def test_columnar_and_durable_rules_agree_on_every_profile_with_the_shipped_packs(tmp_path: Path) -> None:
-    seen = compare(default_rules_directory(), tmp_path, seed=20240807, count=PROFILES // 2)
-    assert seen["rows"] >= PROFILES // 2
+    seen = compare(default_rules_directory(), tmp_path, seed=20240807, count=PROFILES)
+    assert seen["rows"] >= PROFILES
     assert all(seen[outcome] > 0 for outcome in ("granted", "needs_info", "superseded", "total_cash_yuan", "error")), (
         seen
     )
 
 
 def test_columnar_and_durable_rules_agree_on_a_pack_using_every_operator(tmp_path: Path) -> None:
-    seen = compare(synthetic_rules(tmp_path / "rules"), tmp_path, seed=17, count=PROFILES // 2)
-    assert seen["rows"] >= PROFILES // 2
+    seen = compare(synthetic_rules(tmp_path / "rules"), tmp_path, seed=17, count=PROFILES)
+    assert seen["rows"] >= PROFILES
     statuses = ("granted", "needs_info", "proposed", "superseded", "total_cash_yuan", "error")
     assert all(seen[outcome] > 0 for outcome in statuses), seen
