@@ -128,9 +128,10 @@ def _truth_and_missing(
         inner, missing = _truth_and_missing(node.not_, facts, definitions)
         return (None if inner is None else not inner), missing
     conjunction = isinstance(node, AllOf)
-    results = [_truth_and_missing(part, facts, definitions) for part in (node.all if conjunction else node.any)]
+    parts = node.all if isinstance(node, AllOf) else node.any
+    results = [_truth_and_missing(part, facts, definitions) for part in parts]
     outcomes = [outcome for outcome, _ in results]
-    decisive = False if conjunction else True
+    decisive = not conjunction  # False decides an all, True an any
     if decisive in outcomes:
         return decisive, []
     if None not in outcomes:

@@ -1,0 +1,54 @@
+"""How fast `eligibility check --json` answers, next to the floor `import pydantic, typer`.
+
+Both are run alternately in fresh processes, in the same run, and the medians
+compared. Bytecode caching is left on (as on a user's machine: pip compiles an
+installed package), after one warm-up run of each.
+
+    python benchmarks/startup.py [--runs 21] [--profile examples/doctor-aksu.yaml]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def timed(command: list[str], env: dict[str, str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(command, check=True, stdout=subprocess.DEVNULL, env=env, cwd=REPO)
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=21)
+    parser.add_argument("--profile", default="examples/doctor-aksu.yaml")
+    args = parser.parse_args()
+
+    env = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
+    executable = shutil.which("eligibility", path=str(Path(sys.executable).parent)) or "eligibility"
+    floor = [sys.executable, "-c", "import pydantic, typer"]
+    check = [executable, "check", args.profile, "--json", "--as-of", "2025-06-01"]
+    timed(floor, env), timed(check, env)  # warm-up: bytecode caches, file cache
+
+    floors, checks = [], []
+    for _ in range(args.runs):
+        floors.append(timed(floor, env))
+        checks.append(timed(check, env))
+    floor_median, check_median = statistics.median(floors), statistics.median(checks)
+    print(f"runs: {args.runs} each, alternating, medians")
+    print(f"floor  python -c 'import pydantic, typer': {floor_median * 1000:7.1f} ms")
+    print(f"check  eligibility check {args.profile} --json: {check_median * 1000:7.1f} ms")
+    print(f"ratio check / floor: {check_median / floor_median:.2f}")
+
+
+if __name__ == "__main__":
+    main()
