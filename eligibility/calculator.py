@@ -8,6 +8,7 @@ of a group, the highest amount: 就高不重复).
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections.abc import Iterable, Mapping
 from datetime import date
@@ -151,9 +152,15 @@ def _entitlement(
         frequency=rule.frequency,
         exclusivity_group=rule.exclusivity_group,
         missing_facts=missing,
-        source=SourceRef(document=rule.source.document, quote=rule.source.quote),
+        source=_source_ref(rule.source.document, rule.source.quote),
         assumptions=rule.assumptions,
     )
+
+
+@functools.lru_cache(maxsize=4096)
+def _source_ref(document: str, quote: str) -> SourceRef:
+    """One (immutable) SourceRef per rule source, shared by every report."""
+    return SourceRef(document=document, quote=quote)
 
 
 def rule_amount(rule: Rule, profile: ApplicantProfile) -> tuple[int | None, str | None]:
