@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from eligibility.explain import field_name, value_name
@@ -17,12 +18,20 @@ from eligibility.report import (
     RuleExplanation,
 )
 from eligibility.rulepack import Names
+from eligibility.vocabulary import FIELDS
 
 if TYPE_CHECKING:
     from rich.console import Console
 
     from eligibility.compare import RegionOption
     from eligibility.whatif import WhatIf
+
+
+def fact_names(keys: Sequence[str], language: Language) -> str:
+    """Profile keys as a reader asks for them: the Chinese column name first in zh."""
+    if language == "en":
+        return ", ".join(keys)
+    return "、".join(f"{FIELDS[key].zh_names[0]}（{key}）" if key in FIELDS else key for key in keys)
 
 
 def amount_text(item: Entitlement, language: Language) -> str:
@@ -54,7 +63,7 @@ def print_report(report: Report, console: Console, language: Language) -> None:
     else:
         table = Table(show_lines=False)
         table.add_column(label("status", language))
-        table.add_column(label("benefit", language))
+        table.add_column(label("benefit", language), overflow="fold")  # ids are typed back: never cut them
         table.add_column(label("kind", language))
         table.add_column(label("amount", language), justify="right")
         for item in entitlements:
@@ -62,7 +71,7 @@ def print_report(report: Report, console: Console, language: Language) -> None:
             if item.superseded_by:
                 status += f" → {item.superseded_by}"
             if item.missing_facts:
-                status += f" ({label('missing_facts', language)}: {', '.join(item.missing_facts)})"
+                status += f" ({label('missing_facts', language)}: {fact_names(item.missing_facts, language)})"
             table.add_row(
                 status,
                 f"{name(item)}\n[dim]{item.benefit_id}[/dim]",
@@ -143,7 +152,7 @@ def _way_text(way: NearMiss | NearMissWay, language: Language) -> str:
     if way.eligible_from:
         text += f"; {label('eligible_from', language)} {way.eligible_from}"
     if way.missing_facts:
-        text += f"; {label('then_needs_info', language)}: {', '.join(way.missing_facts)}"
+        text += f"; {label('then_needs_info', language)}: {fact_names(way.missing_facts, language)}"
     return text
 
 

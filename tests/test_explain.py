@@ -245,7 +245,7 @@ def test_explanation_and_near_misses_of_the_doctorate_three_years_in_match_the_s
                 "差一个条件",
                 "本地工作年限不少于5",
                 "符合日期 2027-03-01",
-                "届时仍需补充: bought_home_in_region",
+                "届时仍需补充: 是否在本地购房（bought_home_in_region）",
                 "未获得的原因",
             ],
         ),
