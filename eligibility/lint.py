@@ -12,8 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from eligibility.errors import RulePackError, RuleProblem
-from eligibility.loader import LoadedPack, cross_pack_problems, line_of, load_pack_file, pack_files, read_yaml
+from eligibility.errors import RuleProblem
+from eligibility.loader import LoadedPack, line_of, load_pack_files, pack_files, read_yaml
 from eligibility.provenance import SourceLibrary
 
 
@@ -64,13 +64,8 @@ def lint_directory(directory: Path, sources: Path | None = None) -> LintResult:
     if sources is not None and not sources.is_dir():
         problems.append(RuleProblem(str(sources), 0, "no such sources directory"))
         sources = None
-    loaded: list[LoadedPack] = []
-    for path in files:
-        try:
-            loaded.append(load_pack_file(path))
-        except RulePackError as error:
-            problems.extend(error.problems)
-    problems.extend(cross_pack_problems(loaded))
+    loaded, load_problems = load_pack_files(files)
+    problems.extend(load_problems)
     verified = 0
     if sources is not None:
         library = SourceLibrary(sources)

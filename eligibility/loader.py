@@ -151,6 +151,14 @@ def load_directory(directory: Path) -> list[LoadedPack]:
     files = pack_files(directory)
     if not files:
         raise RulePackError([RuleProblem(str(directory), 0, "no rule packs (*.yaml) in this directory")])
+    loaded, problems = load_pack_files(files)
+    if problems:
+        raise RulePackError(problems)
+    return loaded
+
+
+def load_pack_files(files: Iterable[Path]) -> tuple[list[LoadedPack], list[RuleProblem]]:
+    """Load each file; gather every problem of every file, and those across packs."""
     loaded: list[LoadedPack] = []
     problems: list[RuleProblem] = []
     for path in files:
@@ -159,9 +167,7 @@ def load_directory(directory: Path) -> list[LoadedPack]:
         except RulePackError as error:
             problems.extend(error.problems)
     problems.extend(cross_pack_problems(loaded))
-    if problems:
-        raise RulePackError(problems)
-    return loaded
+    return loaded, problems
 
 
 def cross_pack_problems(loaded: list[LoadedPack]) -> list[RuleProblem]:
