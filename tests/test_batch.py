@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -123,7 +124,12 @@ def test_xlsx_in_and_every_output_format_give_the_same_rows(tmp_path: Path) -> N
     for name in ("o.csv", "o.jsonl", "o.parquet", "o.xlsx"):
         out = tmp_path / name
         assert invoke(str(workbook), "--out", str(out), "--quiet").exit_code == 0, name
-        readers = {".csv": pl.read_csv, ".jsonl": pl.read_ndjson, ".parquet": pl.read_parquet, ".xlsx": pl.read_excel}
+        readers: dict[str, Callable[[Path], pl.DataFrame]] = {
+            ".csv": pl.read_csv,
+            ".jsonl": pl.read_ndjson,
+            ".parquet": pl.read_parquet,
+            ".xlsx": pl.read_excel,
+        }
         frame = readers[out.suffix](out)
         assert frame.cast(pl.String).fill_null("").equals(expected.fill_null("")), name
 
@@ -177,13 +183,70 @@ def test_the_output_file_gets_the_usual_permissions_not_the_temporary_files(tmp_
     assert out.stat().st_mode & 0o777 == 0o666 & ~umask
 
 
-def test_an_unknown_column_stops_before_anything_is_written_with_the_allowed_columns(tmp_path: Path) -> None:
+def test_columns_that_are_no_fact_are_copied_unchanged_after_the_scoring_columns_with_one_notice(
+    tmp_path: Path,
+) -> None:
     roster = tmp_path / "r.csv"
-    roster.write_text("编号,地区,学位\n1,阿克苏,博士\n", encoding="utf-8")
+    roster.write_text("编号,姓名,地区,学历,部门,status\n1,张三,阿克苏,博士,=cmd|x,在职\n", encoding="utf-8")
+    out, summary = tmp_path / "o.csv", tmp_path / "s.json"
+    result = invoke(str(roster), "--out", str(out), "--quiet", "--summary-json", str(summary))
+    assert result.exit_code == 0, result.output
+    assert result.stderr.count("notice:") == 1
+    assert (
+        "columns not used for scoring, copied unchanged to the end of the output: 姓名, 部门, status" in result.stderr
+    )
+    rows = pl.read_csv(out, infer_schema=False)
+    assert rows.columns[-3:] == ["姓名", "部门", "status (input)"]  # a clash with an output column is renamed
+    row = rows.row(0, named=True)
+    assert (row["status"], row["姓名"], row["status (input)"]) == ("ok", "张三", "在职")
+    assert row["部门"] == "'=cmd|x"  # the user's text is neutralised like the id
+    assert json.loads(summary.read_text(encoding="utf-8"))["notices"] == [
+        result.stderr.strip().removeprefix("notice: ")
+    ]
+
+
+def test_a_misspelt_fact_column_gets_a_did_you_mean_notice_and_its_values_are_not_used(tmp_path: Path) -> None:
+    roster = tmp_path / "r.csv"
+    roster.write_text("编号,地区,学 历,degre\n1,阿克苏,博士,phd\n", encoding="utf-8")
+    out = tmp_path / "o.jsonl"
+    result = invoke(str(roster), "--out", str(out), "--quiet")
+    assert result.exit_code == 0, result.output
+    assert "column '学 历' is not a known fact (did you mean '学历' (degree)?)" in result.stderr
+    assert "column 'degre' is not a known fact (did you mean 'degree'?)" in result.stderr
+    assert "copied unchanged to the end" not in result.stderr  # each column is named once
+    row = json.loads(out.read_text(encoding="utf-8"))
+    assert (row["学 历"], row["degre"], row["granted"]) == ("博士", "phd", "")
+
+
+def test_a_fact_given_by_two_columns_stops_before_anything_is_written(tmp_path: Path) -> None:
+    roster = tmp_path / "r.csv"
+    roster.write_text("编号,地区,degree,学历\n1,阿克苏,phd,博士\n", encoding="utf-8")
     result = invoke(str(roster), "--out", str(tmp_path / "o.csv"))
     assert result.exit_code == 2
-    assert "column: '学位': unknown column; allowed: id (编号), applicant_kind" in result.output
+    assert "column: '学历': same fact as column 'degree' (degree)" in result.output
     assert not (tmp_path / "o.csv").exists()
+
+
+def test_a_line_with_more_or_fewer_fields_than_the_header_is_an_error_row_naming_the_line_and_count(
+    tmp_path: Path,
+) -> None:
+    lines = ["A1,阿克苏,博士", "A2,阿克苏,博士,extra", '"B\n1",阿克苏,博士', "A3,阿克苏", 'A4,"阿克苏",博士']
+    roster = tmp_path / "r.csv"
+    roster.write_text("编号,地区,学历\n" + "\n".join(lines) + "\n", encoding="utf-8")
+    catalogue = Catalogue.from_directory()
+    outputs = []
+    for chunk_bytes in (1, 12, 1 << 20):  # a line alone, blocks with and without the quoted line break
+        out = tmp_path / f"o{chunk_bytes}.csv"
+        summary = run_batch(BatchOptions(roster, out, date(2025, 6, 1), chunk_bytes=chunk_bytes), catalogue)
+        assert (summary.rows, summary.errors) == (5, 2)
+        outputs.append(out.read_bytes())
+    assert outputs[0] == outputs[1] == outputs[2]
+    rows = pl.read_csv(tmp_path / "o1.csv", infer_schema=False)
+    assert rows["status"].to_list() == ["ok", "error", "ok", "error", "ok"]
+    assert rows["error"].to_list()[1] == (
+        "line 3: 4 fields where the header has 3; not scored (an unquoted comma, or a missing cell?)"
+    )
+    assert rows["error"].to_list()[3].startswith("line 6: 2 fields where the header has 3")  # B1 spans lines 4-5
 
 
 def test_a_missing_input_and_an_unknown_output_format_are_clear_errors(tmp_path: Path) -> None:
@@ -261,3 +324,6 @@ def test_a_blank_line_is_a_row_of_empty_cells_wherever_the_chunks_are_cut(tmp_pa
         assert (summary.rows, summary.errors) == (5, 3)
         outputs.append(out.read_bytes())
     assert outputs[0] == outputs[1] == outputs[2]
+    errors = pl.read_csv(tmp_path / "o1.csv", infer_schema=False)["error"].to_list()
+    blank = "blank line; nothing to score"
+    assert errors == [f"line 2: {blank}", None, f"line 4: {blank}", f"line 5: {blank}", None]

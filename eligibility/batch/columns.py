@@ -23,6 +23,7 @@ import polars as pl
 from eligibility.vocabulary import AWARD_LEVELS, BOOLEAN_WORDS, FIELDS, ZH_KEY_TO_KEY, FieldKind
 
 ERROR = "error"
+RECORD_PROBLEM = "__record_problem"  # a line that is no row (blank, wrong field count): see reading.py
 EXPLICIT_NONE: Final = ("无", "none")
 # pydantic's lax booleans, accepted by the profile beyond the vocabulary's words
 _PYDANTIC_BOOLEAN_WORDS: Final = {"on": True, "off": False, "t": True, "f": False}
@@ -136,8 +137,11 @@ def validate(raw: pl.DataFrame, headers: dict[str, str]) -> pl.DataFrame:
         if problem is not None:
             problems.append(problem)
     error = pl.concat_str(problems, separator="; ", ignore_nulls=True) if problems else pl.lit(None, pl.String)
+    error = pl.when(error != "").then(error)
+    if RECORD_PROBLEM in raw.columns:  # its cells are not where the header says: only the line's problem
+        error = pl.coalesce(pl.col(RECORD_PROBLEM), error)
     staged = raw.with_columns(positions) if positions else raw
-    return staged.with_columns(*values, pl.when(error != "").then(error).alias(ERROR)).select(*FIELDS, ERROR)
+    return staged.with_columns(*values, error.alias(ERROR)).select(*FIELDS, ERROR)
 
 
 def _looked_up(

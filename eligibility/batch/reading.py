@@ -9,10 +9,12 @@ about a million rows: an .xlsx is read whole, then cut into chunks.
 from __future__ import annotations
 
 import codecs
+import csv
+import difflib
 import io
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +22,7 @@ from typing import Final
 
 import polars as pl
 
-from eligibility.batch.columns import column_key
+from eligibility.batch.columns import RECORD_PROBLEM, column_key
 from eligibility.errors import InputError, Problem
 from eligibility.vocabulary import FIELDS
 
@@ -31,9 +33,13 @@ _COPY_BYTES: Final = 1 << 22
 
 @dataclass(frozen=True)
 class Roster:
-    """An opened input: canonical key -> the header the file used, and its chunks."""
+    """An opened input: how its columns are used, and its chunks (facts renamed to canonical keys).
 
-    headers: dict[str, str]
+    A chunk may hold a RECORD_PROBLEM column: why a line could not be read as a row
+    (a blank line, or not as many fields as the header), null for a good line.
+    """
+
+    headers: Headers
     chunks: Iterator[pl.DataFrame]
     encoding: str
 
@@ -58,31 +64,77 @@ def detect_encoding(path: Path) -> str:
         ) from None
 
 
-def map_headers(columns: list[str], where: str) -> dict[str, str]:
-    """Canonical key -> header; unknown or repeated columns are a problem with the file, not a row."""
-    headers: dict[str, str] = {}
+@dataclass(frozen=True)
+class Headers:
+    """How a roster's columns are used.
+
+    `facts`: canonical key -> the header the file used. `carried`: a column that is
+    no fact (e.g. 姓名, 部门) -> its name in the output, where it is copied unchanged
+    after the scoring columns. `notices`: one line per such column for the user.
+    """
+
+    facts: dict[str, str]
+    carried: dict[str, str]
+    notices: tuple[str, ...]
+
+
+def map_headers(columns: list[str], where: str, reserved: Iterable[str] = ()) -> Headers:
+    """Which column is which fact; other columns are carried through; a fact given twice is a problem."""
+    facts: dict[str, str] = {}
+    carried: dict[str, str] = {}
+    notices: list[str] = []
     problems: list[Problem] = []
-    allowed = ", ".join(f"{key} ({'/'.join(spec.zh_names)})" for key, spec in FIELDS.items())
+    taken = set(reserved)
     for column in columns:
         key = column_key(column)
         if key is None:
-            problems.append(Problem(f"{where}: column", f"unknown column; allowed: {allowed}", column))
-        elif key in headers:
-            problems.append(Problem(f"{where}: column", f"same fact as column {headers[key]!r} ({key})", column))
+            name = column if column not in taken else f"{column} (input)"
+            carried[column] = name
+            taken.add(name)
+            guess = closest_fact(column)
+            if guess is not None:
+                notices.append(
+                    f"{where}: column {column!r} is not a known fact (did you mean {guess}?); "
+                    "its values are not used for scoring, only copied to the output"
+                )
+        elif key in facts:
+            problems.append(Problem(f"{where}: column", f"same fact as column {facts[key]!r} ({key})", column))
         else:
-            headers[key] = column
+            facts[key] = column
+    unguessed = [column for column in carried if closest_fact(column) is None]
+    if unguessed:
+        notices.insert(
+            0,
+            f"{where}: columns not used for scoring, copied unchanged to the end of the output: "
+            + ", ".join(unguessed),
+        )
     if problems:
         raise InputError(problems)
-    return headers
+    return Headers(facts, carried, tuple(notices))
+
+
+def closest_fact(header: str) -> str | None:
+    """`'学历' (degree)` for a header that looks like a misspelt fact column ('学 历', 'degre'); else None."""
+    spellings = {name: spec.key for spec in FIELDS.values() for name in (spec.key, *spec.zh_names)}
+    squeezed = "".join(header.split()).lower()
+    if column_key(squeezed) is not None:
+        key = column_key(squeezed)
+        return f"{squeezed!r} ({key})"
+    found = difflib.get_close_matches(squeezed, list(spellings), n=1, cutoff=0.75)
+    if not found:
+        return None
+    return f"{found[0]!r}" + ("" if found[0] == spellings[found[0]] else f" ({spellings[found[0]]})")
 
 
 @contextmanager
-def open_roster(path: Path, chunk_bytes: int, chunk_rows: int, encoding: str | None = None) -> Iterator[Roster]:
+def open_roster(
+    path: Path, chunk_bytes: int, chunk_rows: int, encoding: str | None = None, reserved: Iterable[str] = ()
+) -> Iterator[Roster]:
     """The roster's headers and chunks (columns renamed to canonical keys); temporary files cleaned up."""
     if not path.is_file():
         raise InputError([Problem(str(path), "no such file")])
     if path.suffix.lower() in EXCEL_SUFFIXES:
-        yield _excel_roster(path, chunk_rows)
+        yield _excel_roster(path, chunk_rows, reserved)
         return
     chosen = encoding or detect_encoding(path)
     try:
@@ -90,12 +142,12 @@ def open_roster(path: Path, chunk_bytes: int, chunk_rows: int, encoding: str | N
     except LookupError:
         raise InputError([Problem("--encoding", "unknown encoding; e.g. utf-8, gb18030, gbk, big5", chosen)]) from None
     if codecs.lookup(chosen).name in ("utf-8", "utf-8-sig"):
-        yield _csv_roster(path, chunk_bytes, chosen)
+        yield _csv_roster(path, chunk_bytes, chosen, reserved)
         return
     with tempfile.TemporaryDirectory(prefix="eligibility-batch-") as scratch:
         utf8 = Path(scratch) / "input.csv"
         _transcode(path, chosen, utf8)
-        yield _csv_roster(utf8, chunk_bytes, chosen, shown=str(path))
+        yield _csv_roster(utf8, chunk_bytes, chosen, reserved, shown=str(path))
 
 
 def _transcode(source: Path, encoding: str, target: Path) -> None:
@@ -108,7 +160,9 @@ def _transcode(source: Path, encoding: str, target: Path) -> None:
         ) from None
 
 
-def _csv_roster(path: Path, chunk_bytes: int, encoding: str, shown: str | None = None) -> Roster:
+def _csv_roster(
+    path: Path, chunk_bytes: int, encoding: str, reserved: Iterable[str], shown: str | None = None
+) -> Roster:
     where = shown or str(path)
     with path.open("rb") as stream:
         header = stream.readline().removeprefix(codecs.BOM_UTF8)
@@ -116,24 +170,99 @@ def _csv_roster(path: Path, chunk_bytes: int, encoding: str, shown: str | None =
         columns = pl.read_csv(io.BytesIO(header), n_rows=0, infer_schema=False).columns
     except pl.exceptions.PolarsError as error:
         raise InputError([Problem(where, f"not a readable CSV file: {error}")]) from None
-    headers = map_headers(columns, where)
-    renames = {header: key for key, header in headers.items()}
+    columns = [name if name.strip() else f"column {position}" for position, name in enumerate(columns, 1)]
+    headers = map_headers(columns, where, reserved)
+    renames = {header: key for key, header in headers.facts.items()}
+    schema = {name: pl.String() for name in columns}
 
     def chunks() -> Iterator[pl.DataFrame]:
         empty_record = b"," * (len(columns) - 1) + b"\n"
+        first_line = 2  # the header is line 1
         for block in csv_blocks(path, chunk_bytes):
+            problems = record_problems(block, first_line, len(columns))
+            first_line += block.count(b"\n")
             # A blank line is a record with every cell empty, wherever it falls; polars
             # reads one inside a block so, but cannot start a block with it.
             rest = block.lstrip(b"\r\n")
             if len(rest) != len(block):
                 block = empty_record * block[: len(block) - len(rest)].count(b"\n") + rest
             try:
-                frame = pl.read_csv(block, infer_schema=False, has_header=False, new_columns=columns)
+                # a line with more fields than the header is cut to the header's width
+                # here, and made an error row by its record problem
+                frame = pl.read_csv(
+                    block,
+                    has_header=False,
+                    schema=schema,
+                    truncate_ragged_lines=True,
+                    extra_columns="ignore",
+                    missing_columns="insert",
+                )
             except pl.exceptions.PolarsError as error:
                 raise InputError([Problem(where, f"not a readable CSV file: {error}")]) from None
+            if problems is not None:
+                if len(problems) != frame.height:  # never guess which row a problem belongs to
+                    raise InputError([Problem(where, f"lines from {first_line} cannot be told apart as rows")])
+                frame = frame.with_columns(problems)
             yield frame.rename(renames)
 
     return Roster(headers, chunks(), encoding)
+
+
+def record_problems(block: bytes, first_line: int, fields: int) -> pl.Series | None:
+    """Per record of `block`: `line N: ...` when it is blank or has not `fields` fields; None when all are fine.
+
+    Lines without quotes (nearly all) are counted in columns: fields = commas + 1,
+    after removing quoted parts. A block with a quoted line break is counted by the
+    csv module, which follows records across lines.
+    """
+    text = block.decode("utf-8", errors="replace")
+    lines = pl.Series("line", [text]).str.split("\n").explode()
+    lines = lines.slice(0, len(lines) - 1)  # the block ends with a line break
+    if '"' in text:
+        if (lines.str.count_matches('"', literal=True) % 2 == 1).any():
+            return _record_problems_across_lines(text, first_line, fields)
+        lines = lines.str.replace_all(r'"[^"]*"', "")
+    counts = lines.to_frame().select(
+        pl.when(pl.col("line").str.strip_chars_end("\r") == "")
+        .then(0)
+        .otherwise(pl.col("line").str.count_matches(",", literal=True) + 1)
+        .alias("fields"),
+        pl.int_range(first_line, first_line + len(lines), dtype=pl.Int64).alias("line"),
+    )
+    return _messages(counts, fields)
+
+
+def _record_problems_across_lines(text: str, first_line: int, fields: int) -> pl.Series | None:
+    counts: list[int] = []
+    starts: list[int] = []
+    reader = csv.reader(io.StringIO(text, newline=""))
+    start = first_line
+    for record in reader:
+        counts.append(len(record))
+        starts.append(start)
+        start = first_line + reader.line_num
+    return _messages(
+        pl.DataFrame({"fields": counts, "line": starts}, schema={"fields": pl.Int64, "line": pl.Int64}), fields
+    )
+
+
+def _messages(counts: pl.DataFrame, fields: int) -> pl.Series | None:
+    bad = pl.col("fields") != fields
+    if not counts.select(bad.any()).item():
+        return None
+    line = pl.lit("line ") + pl.col("line").cast(pl.String)
+    return counts.select(
+        pl.when(pl.col("fields") == 0)
+        .then(line + pl.lit(": blank line; nothing to score"))
+        .when(bad)
+        .then(
+            line
+            + pl.lit(": ")
+            + pl.col("fields").cast(pl.String)
+            + pl.lit(f" fields where the header has {fields}; not scored (an unquoted comma, or a missing cell?)")
+        )
+        .alias(RECORD_PROBLEM)
+    ).to_series()
 
 
 def csv_blocks(path: Path, chunk_bytes: int) -> Iterator[bytes]:
@@ -171,15 +300,16 @@ def _last_record_end(data: bytes) -> int:
     return -1
 
 
-def _excel_roster(path: Path, chunk_rows: int) -> Roster:
+def _excel_roster(path: Path, chunk_rows: int, reserved: Iterable[str]) -> Roster:
     try:
         # typed cells (dates, numbers, booleans) are read as such and written back as a CSV export shows them
         frame = pl.read_excel(path, engine="calamine")
     except Exception as error:  # fastexcel raises its own types for broken files
         raise InputError([Problem(str(path), f"not a readable .xlsx file: {error}")]) from None
-    headers = map_headers(frame.columns, str(path))
-    frame = frame.rename({header: key for key, header in headers.items()}).select(
-        [_as_text(frame.schema[header], pl.col(key)) for key, header in headers.items()]
+    headers = map_headers(frame.columns, str(path), reserved)
+    frame = frame.rename({header: key for key, header in headers.facts.items()}).select(
+        *(_as_text(frame.schema[header], pl.col(key)) for key, header in headers.facts.items()),
+        *(_as_text(frame.schema[column], pl.col(column)) for column in headers.carried),
     )
 
     def chunks() -> Iterator[pl.DataFrame]:

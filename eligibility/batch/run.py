@@ -94,19 +94,26 @@ def run_batch(
         benefits={rule.id: BenefitTally(rule.id, rule.name.zh, rule.name.en) for rule in evaluator.benefits},
     )
     format = output_format(options.output, options.format)
-    with open_roster(options.input, options.chunk_bytes, options.chunk_rows, options.encoding) as roster:
-        writer = AtomicWriter(options.output, format)
+    with open_roster(
+        options.input, options.chunk_bytes, options.chunk_rows, options.encoding, reserved=OUTPUT_SCHEMA
+    ) as roster:
+        carried = roster.headers.carried
+        summary.notices = list(roster.headers.notices)
+        columns = {**OUTPUT_SCHEMA, **{name: pl.String() for name in carried.values()}}
+        writer = AtomicWriter(options.output, format, text_columns=("id", ERROR, *carried.values()))
         try:
             for raw in roster.chunks:
-                facts = validate(raw, roster.headers)
+                facts = validate(raw, roster.headers.facts)
                 scored, tallies = score_chunk(evaluator, facts, summary.rows)
+                if carried:  # copied unchanged after the scoring columns
+                    scored = scored.hstack(raw.select(pl.col(column).alias(name) for column, name in carried.items()))
                 writer.write(scored)
                 summary.rows += scored.height
                 summary.errors += scored.filter(pl.col("status") == "error").height
                 summary.add(tallies)
                 if progress is not None:
                     progress(scored.height)
-            writer.commit(OUTPUT_SCHEMA)
+            writer.commit(columns)
         except BaseException:
             writer.abort()
             raise

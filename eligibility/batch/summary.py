@@ -29,6 +29,7 @@ class BatchSummary:
     rows: int = 0
     errors: int = 0
     benefits: dict[str, BenefitTally] = field(default_factory=dict)
+    notices: list[str] = field(default_factory=list)  # about the input's columns, e.g. one not used for scoring
 
     @property
     def total_cash_yuan(self) -> int:
@@ -49,6 +50,7 @@ class BatchSummary:
             "rules_version": self.rules_version,
             "rows": self.rows,
             "errors": self.errors,
+            "notices": self.notices,
             "benefits": [
                 {
                     "benefit_id": tally.benefit_id,

@@ -68,9 +68,10 @@ def neutralise_formulas(frame: pl.DataFrame, columns: tuple[str, ...] = ("id", "
 class AtomicWriter:
     """Writes chunks to a temporary file and renames it over `path` on commit."""
 
-    def __init__(self, path: Path, format: OutputFormat) -> None:
+    def __init__(self, path: Path, format: OutputFormat, text_columns: tuple[str, ...] = ("id", "error")) -> None:
         self.path = path
         self.format = format
+        self.text_columns = text_columns  # the user's text: checked for formulas
         self.rows = 0
         directory = path.resolve().parent
         if not directory.is_dir():
@@ -102,7 +103,7 @@ class AtomicWriter:
 
     def write(self, chunk: pl.DataFrame) -> None:
         if self.format in ("csv", "xlsx"):
-            chunk = neutralise_formulas(chunk)
+            chunk = neutralise_formulas(chunk, self.text_columns)
         if self.format == "csv":
             assert self._stream is not None
             chunk.write_csv(self._stream, include_header=not self._header_written)

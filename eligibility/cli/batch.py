@@ -51,7 +51,8 @@ def batch(
     """Score every row of a roster: one output row per input row, in input order.
 
     Output columns: row, id, status (ok | error), total_cash_yuan, granted,
-    needs_info, proposed, superseded (benefit ids, ';'-separated), error.
+    needs_info, proposed, superseded (benefit ids, ';'-separated), error; then
+    the input's other columns (e.g. 姓名), unchanged, with a notice naming them.
 
     Example:
 
@@ -92,6 +93,8 @@ def batch(
                     bar.update(task, rate=f"{done / elapsed:,.0f} rows/s" if elapsed > 0 else "")
 
                 summary = run_batch(options, catalogue, advance)
+    for notice in summary.notices:  # even with --quiet: a column left unused changes the results
+        typer.echo(f"notice: {notice}", err=True)
     if summary_json is not None:
         try:
             summary_json.write_text(json.dumps(summary.as_json(), ensure_ascii=False, indent=2) + "\n", "utf-8")
