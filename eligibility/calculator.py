@@ -18,13 +18,14 @@ from typing import Any
 from pydantic import ValidationError
 
 from eligibility.catalogue import Catalogue
+from eligibility.compiled_conditions import Memo, rule_check
 from eligibility.engine import CompiledRule, DurableEngine
 from eligibility.errors import InputError, Problem
 from eligibility.explain import explain as explain_report
 from eligibility.explain import near_misses
-from eligibility.logic import Truth, applicant_facts, missing_facts, rule_condition
+from eligibility.logic import Truth, applicant_facts
 from eligibility.profile import ApplicantProfile, parse_profile, problems_from_validation
-from eligibility.report import Entitlement, Report, SourceRef
+from eligibility.report import Report, SourceRef
 from eligibility.rulepack import FixedAmount, MatchingAmount, Rule, RulePack, UnpublishedAmount
 
 AMOUNT_NOT_PUBLISHED = "amount not published"
@@ -75,28 +76,35 @@ class Calculator:
         pack = self.catalogue.pack(profile.region)
         facts = applicant_facts(profile, as_of)
         truths = self.engine(profile.region).evaluate(facts)
-        entitlements: list[Entitlement] = []
+        entitlements: list[dict[str, Any]] = []
         if pack is not None:
+            memo: Memo = {}  # each definition worked out once for this applicant, however many rules use it
             for rule, holds in zip(pack.rules, truths, strict=True):
-                entitlement = _entitlement(pack, rule, holds, profile, facts, as_of)
+                entitlement = _entitlement(pack, rule, holds, profile, facts, as_of, memo)
                 if entitlement is not None:
                     entitlements.append(entitlement)
         entitlements = resolve_exclusivity(entitlements)
-        granted_cash = [item for item in entitlements if item.status == "granted" and item.kind == "cash"]
-        return Report(
-            applicant_id=profile.id,
-            region=profile.region,
-            zone=profile.zone,
-            as_of=as_of,
-            rules_version=self.rules_version,
-            entitlements=tuple(entitlements),
-            total_cash_yuan=sum(item.amount_yuan for item in granted_cash if item.amount_yuan is not None),
-            cash_not_summed=tuple(item.benefit_id for item in granted_cash if item.amount_yuan is None),
-            near_misses=near_misses(
-                pack, profile, facts, as_of, entitlements, lambda rule: rule_amount(rule, profile)[0], truths
-            ),
-            explanation=explain_report(pack, facts, as_of, entitlements) if explain else None,
+        granted_cash = [item for item in entitlements if item["status"] == "granted" and item["kind"] == "cash"]
+        # Plain dicts validated once, as a whole: one pydantic call instead of one per entitlement.
+        report = Report.model_validate(
+            {
+                "applicant_id": profile.id,
+                "region": profile.region,
+                "zone": profile.zone,
+                "as_of": as_of,
+                "rules_version": self.rules_version,
+                "entitlements": entitlements,
+                "total_cash_yuan": sum(item["amount_yuan"] for item in granted_cash if item["amount_yuan"] is not None),
+                "cash_not_summed": tuple(item["benefit_id"] for item in granted_cash if item["amount_yuan"] is None),
+                "near_misses": near_misses(
+                    pack, profile, facts, as_of, entitlements, lambda rule: rule_amount(rule, profile)[0], truths
+                ),
+            }
         )
+        if explain:
+            explanation = explain_report(pack, facts, as_of, report.entitlements)
+            report = report.model_copy(update={"explanation": explanation})
+        return report
 
     def evaluate_many(
         self, profiles: Iterable[ApplicantProfile | Mapping[str, Any]], as_of: date | None = None
@@ -126,35 +134,58 @@ class Calculator:
 
 
 def _entitlement(
-    pack: RulePack, rule: Rule, holds: Truth, profile: ApplicantProfile, facts: dict[str, Any], as_of: date
-) -> Entitlement | None:
-    """What one rule means for the applicant; None when it does not apply."""
+    pack: RulePack,
+    rule: Rule,
+    holds: Truth,
+    profile: ApplicantProfile,
+    facts: dict[str, Any],
+    as_of: date,
+    memo: Memo,
+) -> dict[str, Any] | None:
+    """What one rule means for the applicant, as the fields of an Entitlement; None when it does not apply."""
     if not rule.effective.covers(as_of) or holds is False:
         return None
     if holds is None:
         if rule.status == "proposed":
             return None  # a planned benefit is listed only to those who would meet it
         status = "needs_info"
-        missing = tuple(missing_facts(rule_condition(rule), facts, pack.definitions))
+        missing = rule_check(rule, pack.definitions)(facts, memo)[1]
     else:
         status = "proposed" if rule.status == "proposed" else "granted"
         missing = ()
-    amount, note = rule_amount(rule, profile)
-    return Entitlement(
-        benefit_id=rule.id,
-        region=pack.region,
-        name=rule.name,
-        kind=rule.kind,
-        applicant=rule.applicant,
-        status=status,
-        amount_yuan=amount,
-        amount_note=note,
-        frequency=rule.frequency,
-        exclusivity_group=rule.exclusivity_group,
-        missing_facts=missing,
-        source=_source_ref(rule.source.document, rule.source.quote),
-        assumptions=rule.assumptions,
-    )
+    entitlement = {**_entitlement_template(pack.region, rule), "status": status, "missing_facts": missing}
+    if isinstance(rule.amount, MatchingAmount):  # the only amount that depends on the applicant
+        entitlement["amount_yuan"], entitlement["amount_note"] = matching_amount(rule.amount, profile)
+    return entitlement
+
+
+_TEMPLATES: dict[int, tuple[Rule, dict[str, Any]]] = {}
+
+
+def _entitlement_template(region: str, rule: Rule) -> dict[str, Any]:
+    """The fields of a rule's Entitlement that do not depend on the applicant, worked out once per rule.
+
+    Kept by identity, the entry holding the rule alive (as logic.rule_condition does).
+    """
+    cached = _TEMPLATES.get(id(rule))
+    if cached is None or cached[0] is not rule:
+        amount, note = rule_amount(rule, None) if not isinstance(rule.amount, MatchingAmount) else (None, None)
+        template = {
+            "benefit_id": rule.id,
+            "region": region,
+            "name": rule.name,
+            "kind": rule.kind,
+            "applicant": rule.applicant,
+            "amount_yuan": amount,
+            "amount_note": note,
+            "frequency": rule.frequency,
+            "exclusivity_group": rule.exclusivity_group,
+            "source": _source_ref(rule.source.document, rule.source.quote),
+            "assumptions": rule.assumptions,
+        }
+        cached = (rule, template)
+        _TEMPLATES[id(rule)] = cached
+    return cached[1]
 
 
 @functools.lru_cache(maxsize=4096)
@@ -163,8 +194,11 @@ def _source_ref(document: str, quote: str) -> SourceRef:
     return SourceRef(document=document, quote=quote)
 
 
-def rule_amount(rule: Rule, profile: ApplicantProfile) -> tuple[int | None, str | None]:
-    """The amount in yuan (None when unknown) and a note saying why or how."""
+def rule_amount(rule: Rule, profile: ApplicantProfile | None) -> tuple[int | None, str | None]:
+    """The amount in yuan (None when unknown) and a note saying why or how.
+
+    Only matching funds depend on the applicant; without a profile they are not asked for.
+    """
     amount = rule.amount
     if amount is None:
         return None, None
@@ -172,7 +206,7 @@ def rule_amount(rule: Rule, profile: ApplicantProfile) -> tuple[int | None, str 
         return amount.yuan, None
     if isinstance(amount, UnpublishedAmount):
         return None, f"{AMOUNT_NOT_PUBLISHED}: {amount.note}"
-    if isinstance(amount, MatchingAmount):
+    if isinstance(amount, MatchingAmount) and profile is not None:
         return matching_amount(amount, profile)
     raise AssertionError(f"unreachable amount {amount!r}")
 
@@ -189,26 +223,27 @@ def matching_amount(amount: MatchingAmount, profile: ApplicantProfile) -> tuple[
     return round(total * amount.ratio), f"{amount.ratio:g}x the awards at levels {levels}: {total} yuan"
 
 
-def resolve_exclusivity(entitlements: list[Entitlement]) -> list[Entitlement]:
-    """One granted benefit per exclusivity group, the highest amount; the rest superseded.
+def resolve_exclusivity(entitlements: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One granted benefit per exclusivity group, the highest amount; the rest superseded (in place).
 
     Ties go to the rule written first in its pack. An unknown amount ranks lowest.
+    Works on the entitlements' fields, before they are validated into the report.
     """
-    winners: dict[str, Entitlement] = {}
+    winners: dict[str, dict[str, Any]] = {}
     for item in entitlements:
-        if item.status != "granted" or item.exclusivity_group is None:
+        group = item["exclusivity_group"]
+        if item["status"] != "granted" or group is None:
             continue
-        best = winners.get(item.exclusivity_group)
+        best = winners.get(group)
         if best is None or _rank(item) > _rank(best):
-            winners[item.exclusivity_group] = item
-    resolved = []
+            winners[group] = item
     for item in entitlements:
-        winner = winners.get(item.exclusivity_group or "")
-        if item.status == "granted" and winner is not None and winner.benefit_id != item.benefit_id:
-            item = item.model_copy(update={"status": "superseded", "superseded_by": winner.benefit_id})
-        resolved.append(item)
-    return resolved
+        winner = winners.get(item["exclusivity_group"] or "")
+        if item["status"] == "granted" and winner is not None and winner["benefit_id"] != item["benefit_id"]:
+            item["status"], item["superseded_by"] = "superseded", winner["benefit_id"]
+    return entitlements
 
 
-def _rank(item: Entitlement) -> int:
-    return -1 if item.amount_yuan is None else item.amount_yuan
+def _rank(item: Mapping[str, Any]) -> int:
+    amount: int | None = item["amount_yuan"]
+    return -1 if amount is None else amount

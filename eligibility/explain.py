@@ -22,7 +22,8 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import date
 from typing import Any
 
-from eligibility.logic import Facts, Truth, missing_facts, rule_condition, test_truth, truth
+from eligibility.compiled_conditions import rule_check
+from eligibility.logic import Facts, Truth, rule_condition, test_truth, truth
 from eligibility.profile import ApplicantProfile, anniversary
 from eligibility.report import (
     ConditionExplanation,
@@ -305,7 +306,7 @@ def near_miss_ways(
     rule: Rule, pack: RulePack, profile: ApplicantProfile, facts: Facts, as_of: date
 ) -> list[NearMissWay]:
     """Each single failing field test that, met alone, lifts the rule out of failure."""
-    condition = rule_condition(rule)
+    check = rule_check(rule, pack.definitions)  # the rule compiled once: the same answers as truth/missing_facts
     ways: list[NearMissWay] = []
     for test in changeable_tests(rule, pack.definitions):
         if test_truth(test, facts) is not False:
@@ -313,7 +314,7 @@ def near_miss_ways(
         changed = {**facts, test.field: least_satisfying_value(test, facts)}
         if not only_grows(test.field, facts[test.field], changed[test.field]):
             continue
-        outcome = truth(condition, changed, pack.definitions)
+        outcome, still_missing = check(changed, {})
         if outcome is False:
             continue
         eligible_from = service_anniversary(profile, test)
@@ -325,7 +326,7 @@ def near_miss_ways(
                 failing_condition=explained,
                 satisfied_by={test.field: _fact_value(changed[test.field])},
                 status_if_satisfied="granted" if outcome else "needs_info",
-                missing_facts=() if outcome else tuple(missing_facts(condition, changed, pack.definitions)),
+                missing_facts=() if outcome else still_missing,
                 eligible_from=eligible_from,
             )
         )
@@ -337,14 +338,16 @@ def near_misses(
     profile: ApplicantProfile,
     facts: Facts,
     as_of: date,
-    entitlements: Sequence[Entitlement],
+    entitlements: Sequence[Mapping[str, Any]],
     amount_of: Callable[[Rule], int | None],
     holds: Sequence[Truth] | None = None,
 ) -> tuple[NearMiss, ...]:
     """The rules of the region in force at `as_of`, failing today, that one condition would lift.
 
-    `holds`, when given, is each rule's truth as the engine found it (in pack
-    order), spared from being worked out again; the reference logic otherwise.
+    `entitlements` are the fields of the report's entitlements (before they are
+    validated into it). `holds`, when given, is each rule's truth as the engine
+    found it (in pack order), spared from being worked out again; the reference
+    logic otherwise.
 
     Exclusivity: a near miss is left out when its group already has a granted
     benefit of equal or higher amount (an unknown amount ranks lowest), since
@@ -352,13 +355,12 @@ def near_misses(
     """
     if pack is None:
         return ()
-    listed = {item.benefit_id for item in entitlements}
+    listed = {item["benefit_id"] for item in entitlements}
     granted_by_group: dict[str, int] = {}
     for item in entitlements:
-        if item.status == "granted" and item.exclusivity_group is not None:
-            granted_by_group[item.exclusivity_group] = max(
-                granted_by_group.get(item.exclusivity_group, -1), _rank(item.amount_yuan)
-            )
+        group = item["exclusivity_group"]
+        if item["status"] == "granted" and group is not None:
+            granted_by_group[group] = max(granted_by_group.get(group, -1), _rank(item["amount_yuan"]))
     found: list[NearMiss] = []
     for index, rule in enumerate(pack.rules):
         if rule.id in listed or rule.status == "proposed" or not rule.effective.covers(as_of):
