@@ -26,7 +26,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, TypeAdapter, ValidationError
 from pydantic.json_schema import models_json_schema
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -153,6 +153,50 @@ async def read_json(request: Request, limit: int) -> Any:
         raise ApiError(422, "malformed_json", f"not valid JSON: {error}") from None
 
 
+_AS_OF: TypeAdapter[date | None] = TypeAdapter(date | None)
+_FLAG: TypeAdapter[bool] = TypeAdapter(bool)
+
+# What FastAPI would document for `as_of: date | None = None, explain: bool = False`.
+EVALUATE_QUERY_PARAMETERS: list[dict[str, Any]] = [
+    {
+        "name": "as_of",
+        "in": "query",
+        "required": False,
+        "schema": {"anyOf": [{"type": "string", "format": "date"}, {"type": "null"}], "title": "As Of"},
+    },
+    {
+        "name": "explain",
+        "in": "query",
+        "required": False,
+        "schema": {"type": "boolean", "default": False, "title": "Explain"},
+    },
+]
+
+
+def evaluate_query(request: Request) -> tuple[date | None, bool]:
+    """`as_of` and `explain` from the query, validated as FastAPI validates them (the same pydantic types).
+
+    Every bad parameter is reported at once (422 invalid_request), before the body is read.
+    """
+    problems: list[Problem] = []
+    query = request.query_params
+    as_of: date | None = _query_value(query.get("as_of"), "as_of", _AS_OF, None, problems)
+    explain: bool = _query_value(query.get("explain"), "explain", _FLAG, False, problems)
+    if problems:
+        raise ApiError(422, "invalid_request", "invalid request", problems=problems)
+    return as_of, explain
+
+
+def _query_value(raw: str | None, name: str, adapter: TypeAdapter[Any], default: Any, problems: list[Problem]) -> Any:
+    if raw is None:
+        return default
+    try:
+        return adapter.validate_python(raw)
+    except ValidationError as error:
+        problems.extend(Problem(name, str(detail["msg"]), detail.get("input")) for detail in error.errors())
+        return default
+
+
 _ECHO_LIMIT = 200
 
 
@@ -277,11 +321,14 @@ def create_app(calculator: Calculator | None = None) -> FastAPI:
         message = "unexpected server error; the server log has the details"
         return error_response(ApiError(500, "internal_error", message), rules_version)
 
-    async def evaluate(request: Request, as_of: date | None = None, explain: bool = False) -> Response:
+    async def evaluate(request: Request) -> Response:
         """One applicant's report. The body is one profile (canonical or Chinese keys and values).
 
         `explain=true` adds `explanation`: every condition of every rule of the region, evaluated.
         """
+        # The query is read here rather than declared as FastAPI parameters: FastAPI's
+        # dependency solving cost more per request than a whole /healthz request.
+        as_of, explain = evaluate_query(request)
         data = await read_json(request, MAX_PROFILE_BYTES)
         try:
             report = calculator.evaluate(data, as_of=as_of, explain=explain)  # inline: cheaper than a thread hop
@@ -374,7 +421,7 @@ def create_app(calculator: Calculator | None = None) -> FastAPI:
         evaluate,
         methods=["POST"],
         responses={200: {"model": Report}, **_ERRORS},
-        openapi_extra=request_body("evaluate"),
+        openapi_extra=request_body("evaluate") | {"parameters": EVALUATE_QUERY_PARAMETERS},
     )
     app.add_api_route(
         "/v1/evaluate/batch",
