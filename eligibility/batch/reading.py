@@ -179,33 +179,54 @@ def _csv_roster(
         empty_record = b"," * (len(columns) - 1) + b"\n"
         first_line = 2  # the header is line 1
         for block in csv_blocks(path, chunk_bytes):
-            problems = record_problems(block, first_line, len(columns))
-            first_line += block.count(b"\n")
+            start_line, first_line = first_line, first_line + block.count(b"\n")
             # A blank line is a record with every cell empty, wherever it falls; polars
             # reads one inside a block so, but cannot start a block with it.
             rest = block.lstrip(b"\r\n")
-            if len(rest) != len(block):
-                block = empty_record * block[: len(block) - len(rest)].count(b"\n") + rest
-            try:
+            padded = (
+                block if len(rest) == len(block) else empty_record * (block.count(b"\n") - rest.count(b"\n")) + rest
+            )
+            try:  # strict: fails on a line with more fields than the header
+                frame = pl.read_csv(padded, has_header=False, schema=schema)
+                problems = (
+                    None if every_line_has(block, len(columns)) else record_problems(block, start_line, len(columns))
+                )
+            except pl.exceptions.PolarsError:
                 # a line with more fields than the header is cut to the header's width
                 # here, and made an error row by its record problem
-                frame = pl.read_csv(
-                    block,
-                    has_header=False,
-                    schema=schema,
-                    truncate_ragged_lines=True,
-                    extra_columns="ignore",
-                    missing_columns="insert",
-                )
-            except pl.exceptions.PolarsError as error:
-                raise InputError([Problem(where, f"not a readable CSV file: {error}")]) from None
+                try:
+                    frame = pl.read_csv(
+                        padded,
+                        has_header=False,
+                        schema=schema,
+                        truncate_ragged_lines=True,
+                        extra_columns="ignore",
+                        missing_columns="insert",
+                    )
+                except pl.exceptions.PolarsError as error:
+                    raise InputError([Problem(where, f"not a readable CSV file: {error}")]) from None
+                problems = record_problems(block, start_line, len(columns))
             if problems is not None:
                 if len(problems) != frame.height:  # never guess which row a problem belongs to
-                    raise InputError([Problem(where, f"lines from {first_line} cannot be told apart as rows")])
+                    raise InputError([Problem(where, f"lines from {start_line} cannot be told apart as rows")])
                 frame = frame.with_columns(problems)
             yield frame.rename(renames)
 
     return Roster(headers, chunks(), encoding)
+
+
+def every_line_has(block: bytes, fields: int) -> bool:
+    """Whether every line of `block` has `fields` fields, given that none has more (a cheap check, no parsing).
+
+    With no line wider than the header, the commas add up to lines x (fields - 1)
+    exactly when no line is narrower or blank. Quotes: `""` (an empty cell, or a
+    quote inside a quoted cell) is dropped first; a quote left over means a quoted
+    cell that may hold a comma or a line break, which only parsing can tell.
+    """
+    plain = block.replace(b'""', b"") if b'"' in block else block
+    if b'"' in plain or fields < 2:
+        return False
+    return plain.count(b",") == plain.count(b"\n") * (fields - 1)
 
 
 def record_problems(block: bytes, first_line: int, fields: int) -> pl.Series | None:
