@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -101,20 +102,33 @@ def run_batch(
         summary.notices = list(roster.headers.notices)
         columns = {**OUTPUT_SCHEMA, **{name: pl.String() for name in carried.values()}}
         writer = AtomicWriter(options.output, format, text_columns=("id", ERROR, *carried.values()))
-        try:
-            for raw in roster.chunks:
-                facts = validate(raw, roster.headers.facts)
-                scored, tallies = score_chunk(evaluator, facts, summary.rows)
-                if carried:  # copied unchanged after the scoring columns
-                    scored = scored.hstack(raw.select(pl.col(column).alias(name) for column, name in carried.items()))
-                writer.write(scored)
-                summary.rows += scored.height
-                summary.errors += scored.filter(pl.col("status") == "error").height
-                summary.add(tallies)
-                if progress is not None:
-                    progress(scored.height)
-            writer.commit(columns)
-        except BaseException:
-            writer.abort()
-            raise
+        # the writer works on one chunk while the next is read and scored (polars
+        # releases the GIL); at most one chunk waits, so memory stays flat
+        with ThreadPoolExecutor(max_workers=1) as background:
+            pending: Future[None] | None = None
+            try:
+                for raw in roster.chunks:
+                    facts = validate(raw, roster.headers.facts)
+                    scored, tallies = score_chunk(evaluator, facts, summary.rows)
+                    if carried:  # copied unchanged after the scoring columns
+                        scored = scored.hstack(
+                            raw.select(pl.col(column).alias(name) for column, name in carried.items())
+                        )
+                    if pending is not None:
+                        pending.result()
+                    pending = background.submit(writer.write, scored)
+                    summary.rows += scored.height
+                    summary.errors += scored.filter(pl.col("status") == "error").height
+                    summary.add(tallies)
+                    if progress is not None:
+                        progress(scored.height)
+                if pending is not None:
+                    pending.result()
+                writer.commit(columns)
+            except BaseException:
+                if pending is not None:
+                    pending.cancel()
+                    wait([pending])
+                writer.abort()
+                raise
     return summary
