@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from datetime import date
@@ -82,6 +82,15 @@ def score_chunk(
     return (scored if len(parts) == 1 else scored.sort(ROW)), tallies
 
 
+def read_ahead(chunks: Iterator[pl.DataFrame]) -> Iterator[pl.DataFrame]:
+    """The chunks, the next one read in a thread while the caller works on this one (polars releases the GIL)."""
+    with ThreadPoolExecutor(max_workers=1) as reader:
+        upcoming = reader.submit(next, chunks, None)
+        while (chunk := upcoming.result()) is not None:
+            upcoming = reader.submit(next, chunks, None)
+            yield chunk
+
+
 def run_batch(
     options: BatchOptions, catalogue: Catalogue, progress: Callable[[int], None] | None = None
 ) -> BatchSummary:
@@ -107,7 +116,7 @@ def run_batch(
         with ThreadPoolExecutor(max_workers=1) as background:
             pending: Future[None] | None = None
             try:
-                for raw in roster.chunks:
+                for raw in read_ahead(roster.chunks):
                     facts = validate(raw, roster.headers.facts)
                     scored, tallies = score_chunk(evaluator, facts, summary.rows)
                     if carried:  # copied unchanged after the scoring columns
