@@ -145,18 +145,23 @@ def _group_check(parts: list[Check], *, decisive: bool) -> Check:
     undecided = FAILS if decisive else HOLDS
 
     def group(facts: Mapping[str, Any], memo: Memo) -> Outcome:
-        unknown: list[tuple[str, ...]] = []
+        first: tuple[str, ...] | None = None  # most groups have at most one unknown part: no list for them
+        more: list[tuple[str, ...]] | None = None
         for part in parts:
-            outcome = part(facts, memo)
-            truth = outcome[0]
+            truth, missing = part(facts, memo)
             if truth is None:
-                unknown.append(outcome[1])
+                if first is None:
+                    first = missing
+                elif more is None:
+                    more = [first, missing]
+                else:
+                    more.append(missing)
             elif truth is decisive:
                 return decided
-        if not unknown:
+        if first is None:
             return undecided
-        if len(unknown) == 1:
-            return None, unknown[0]
-        return None, tuple(dict.fromkeys(chain.from_iterable(unknown)))  # first mention wins, in rule order
+        if more is None:
+            return None, first
+        return None, tuple(dict.fromkeys(chain.from_iterable(more)))  # first mention wins, in rule order
 
     return group

@@ -30,8 +30,6 @@ from eligibility.report import (
     Entitlement,
     Explanation,
     FactValue,
-    NearMiss,
-    NearMissWay,
     Outcome,
     RuleExplanation,
 )
@@ -304,10 +302,10 @@ def changeable_tests(rule: Rule, definitions: Mapping[str, Definition]) -> tuple
 
 def near_miss_ways(
     rule: Rule, pack: RulePack, profile: ApplicantProfile, facts: Facts, as_of: date
-) -> list[NearMissWay]:
-    """Each single failing field test that, met alone, lifts the rule out of failure."""
+) -> list[dict[str, Any]]:
+    """Each single failing field test that, met alone, lifts the rule out of failure (a NearMissWay's fields)."""
     check = rule_check(rule, pack.definitions)  # the rule compiled once: the same answers as truth/missing_facts
-    ways: list[NearMissWay] = []
+    ways: list[dict[str, Any]] = []
     for test in changeable_tests(rule, pack.definitions):
         if test_truth(test, facts) is not False:
             continue
@@ -322,13 +320,13 @@ def near_miss_ways(
             continue  # the rule ends before the service time is reached
         explained = explain_condition(test, facts, pack.definitions)
         ways.append(
-            NearMissWay(
-                failing_condition=explained,
-                satisfied_by={test.field: _fact_value(changed[test.field])},
-                status_if_satisfied="granted" if outcome else "needs_info",
-                missing_facts=() if outcome else still_missing,
-                eligible_from=eligible_from,
-            )
+            {
+                "failing_condition": explained,
+                "satisfied_by": {test.field: _fact_value(changed[test.field])},
+                "status_if_satisfied": "granted" if outcome else "needs_info",
+                "missing_facts": () if outcome else still_missing,
+                "eligible_from": eligible_from,
+            }
         )
     return ways
 
@@ -341,11 +339,11 @@ def near_misses(
     entitlements: Sequence[Mapping[str, Any]],
     amount_of: Callable[[Rule], int | None],
     holds: Sequence[Truth] | None = None,
-) -> tuple[NearMiss, ...]:
+) -> tuple[dict[str, Any], ...]:
     """The rules of the region in force at `as_of`, failing today, that one condition would lift.
 
-    `entitlements` are the fields of the report's entitlements (before they are
-    validated into it). `holds`, when given, is each rule's truth as the engine
+    Like the entitlements they are given, they are the fields of NearMiss models,
+    validated once with the whole report. `holds`, when given, is each rule's truth as the engine
     found it (in pack order), spared from being worked out again; the reference
     logic otherwise.
 
@@ -361,7 +359,7 @@ def near_misses(
         group = item["exclusivity_group"]
         if item["status"] == "granted" and group is not None:
             granted_by_group[group] = max(granted_by_group.get(group, -1), _rank(item["amount_yuan"]))
-    found: list[NearMiss] = []
+    found: list[dict[str, Any]] = []
     for index, rule in enumerate(pack.rules):
         if rule.id in listed or rule.status == "proposed" or not rule.effective.covers(as_of):
             continue
@@ -377,14 +375,14 @@ def near_misses(
             continue
         first, *others = ways
         found.append(
-            NearMiss(
-                benefit_id=rule.id,
-                name=rule.name,
-                amount_yuan=amount,
-                exclusivity_group=group,
-                alternatives=tuple(others),
-                **dict(first),
-            )
+            {
+                "benefit_id": rule.id,
+                "name": rule.name,
+                "amount_yuan": amount,
+                "exclusivity_group": group,
+                "alternatives": others,
+                **first,
+            }
         )
     return tuple(found)
 
