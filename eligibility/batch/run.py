@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
 
 import polars as pl
 
@@ -21,6 +22,7 @@ from eligibility.catalogue import Catalogue
 CHUNK_BYTES: Final = 16 << 20  # about 180,000 rows of a typical roster: memory stays flat
 CHUNK_ROWS: Final = 100_000  # .xlsx sheets, read whole, are cut into chunks of rows
 ROW = "row"
+SCORERS: Final = 2  # chunks validated and scored at once: the cores of a small machine
 _GROUP = "__group"  # the region of a good row; null for a row with a bad cell
 OUTPUT_SCHEMA: Final[dict[str, pl.DataType]] = {
     ROW: pl.Int64(),
@@ -111,33 +113,47 @@ def run_batch(
         summary.notices = list(roster.headers.notices)
         columns = {**OUTPUT_SCHEMA, **{name: pl.String() for name in carried.values()}}
         writer = AtomicWriter(options.output, format, text_columns=("id", ERROR, *carried.values()))
-        # the writer works on one chunk while the next is read and scored (polars
-        # releases the GIL); at most one chunk waits, so memory stays flat
-        with ThreadPoolExecutor(max_workers=1) as background:
+        # Chunks flow through threads (polars releases the GIL): the next chunk is read
+        # while SCORERS chunks are validated and scored and the previous one is written.
+        # Order is kept and only a few chunks are in flight, so memory stays flat.
+        with ThreadPoolExecutor(max_workers=SCORERS) as scorers, ThreadPoolExecutor(max_workers=1) as background:
+            scoring: deque[Future[tuple[pl.DataFrame, dict[str, tuple[int, int, int]]]]] = deque()
             pending: Future[None] | None = None
+            first_row = 0
+
+            def score(raw: pl.DataFrame, first_row: int) -> tuple[pl.DataFrame, dict[str, tuple[int, int, int]]]:
+                scored, tallies = score_chunk(evaluator, validate(raw, roster.headers.facts), first_row)
+                if carried:  # copied unchanged after the scoring columns
+                    scored = scored.hstack(raw.select(pl.col(column).alias(name) for column, name in carried.items()))
+                return scored, tallies
+
+            def finish(done: Future[tuple[pl.DataFrame, dict[str, tuple[int, int, int]]]]) -> Future[None]:
+                scored, tallies = done.result()
+                if pending is not None:
+                    pending.result()
+                summary.rows += scored.height
+                summary.errors += scored.filter(pl.col("status") == "error").height
+                summary.add(tallies)
+                if progress is not None:
+                    progress(scored.height)
+                return background.submit(writer.write, scored)
+
             try:
                 for raw in read_ahead(roster.chunks):
-                    facts = validate(raw, roster.headers.facts)
-                    scored, tallies = score_chunk(evaluator, facts, summary.rows)
-                    if carried:  # copied unchanged after the scoring columns
-                        scored = scored.hstack(
-                            raw.select(pl.col(column).alias(name) for column, name in carried.items())
-                        )
-                    if pending is not None:
-                        pending.result()
-                    pending = background.submit(writer.write, scored)
-                    summary.rows += scored.height
-                    summary.errors += scored.filter(pl.col("status") == "error").height
-                    summary.add(tallies)
-                    if progress is not None:
-                        progress(scored.height)
+                    scoring.append(scorers.submit(score, raw, first_row))
+                    first_row += raw.height
+                    if len(scoring) >= SCORERS:
+                        pending = finish(scoring.popleft())
+                while scoring:
+                    pending = finish(scoring.popleft())
                 if pending is not None:
                     pending.result()
                 writer.commit(columns)
             except BaseException:
-                if pending is not None:
-                    pending.cancel()
-                    wait([pending])
+                in_flight: list[Future[Any]] = [*scoring, *([pending] if pending is not None else [])]
+                for future in in_flight:
+                    future.cancel()
+                wait(in_flight)
                 writer.abort()
                 raise
     return summary
