@@ -26,7 +26,7 @@ from eligibility.explain import near_misses
 from eligibility.logic import Truth, applicant_facts
 from eligibility.profile import ApplicantProfile, parse_profile, problems_from_validation
 from eligibility.report import Entitlement, Report, SourceRef
-from eligibility.rulepack import FixedAmount, MatchingAmount, Rule, RulePack, UnpublishedAmount
+from eligibility.rulepack import Definition, FixedAmount, MatchingAmount, Rule, UnpublishedAmount
 
 AMOUNT_NOT_PUBLISHED = "amount not published"
 
@@ -37,6 +37,7 @@ class Calculator:
     def __init__(self, catalogue: Catalogue) -> None:
         self.catalogue = catalogue
         self._engines: dict[str, DurableEngine] = {}
+        self._rule_plans: dict[str, tuple[_RulePlan, ...]] = {}
         self._lock = threading.Lock()
 
     @classmethod
@@ -63,6 +64,15 @@ class Calculator:
                 self._engines[region] = DurableEngine([CompiledRule(rule, definitions) for rule in rules])
             return self._engines[region]
 
+    def _plans(self, region: str) -> tuple[_RulePlan, ...]:
+        """Each rule of a region's pack, planned once (in pack order, as the engine answers)."""
+        plans = self._rule_plans.get(region)
+        if plans is None:
+            pack = self.catalogue.pack(region)
+            plans = tuple(_RulePlan(pack.region, rule, pack.definitions) for rule in pack.rules) if pack else ()
+            self._rule_plans[region] = plans  # built twice at worst by two threads: equal plans
+        return plans
+
     def evaluate(
         self, profile: ApplicantProfile | Mapping[str, Any], as_of: date | None = None, *, explain: bool = False
     ) -> Report:
@@ -76,13 +86,12 @@ class Calculator:
         pack = self.catalogue.pack(profile.region)
         facts = applicant_facts(profile, as_of)
         truths = self.engine(profile.region).evaluate(facts)
-        listed: list[tuple[Rule, dict[str, Any]]] = []
-        if pack is not None:
-            memo: Memo = {}  # each definition worked out once for this applicant, however many rules use it
-            for rule, holds in zip(pack.rules, truths, strict=True):
-                entitlement = _entitlement(pack, rule, holds, profile, facts, as_of, memo)
-                if entitlement is not None:
-                    listed.append((rule, entitlement))
+        listed: list[tuple[_RulePlan, dict[str, Any]]] = []
+        memo: Memo = {}  # each definition worked out once for this applicant, however many rules use it
+        for plan, holds in zip(self._plans(profile.region), truths, strict=True):
+            fields = plan.entitlement_fields(holds, profile, facts, as_of, memo)
+            if fields is not None:
+                listed.append((plan, fields))
         entitlements = resolve_exclusivity([fields for _, fields in listed])
         granted_cash = [item for item in entitlements if item["status"] == "granted" and item["kind"] == "cash"]
         # Validated once, as a whole: one pydantic call instead of one per entitlement.
@@ -93,7 +102,7 @@ class Calculator:
                 "zone": profile.zone,
                 "as_of": as_of,
                 "rules_version": self.rules_version,
-                "entitlements": [_shared_entitlement(rule, fields) for rule, fields in listed],
+                "entitlements": [plan.entitlement(fields) for plan, fields in listed],
                 "total_cash_yuan": sum(item["amount_yuan"] for item in granted_cash if item["amount_yuan"] is not None),
                 "cash_not_summed": tuple(item["benefit_id"] for item in granted_cash if item["amount_yuan"] is None),
                 "near_misses": near_misses(
@@ -133,44 +142,23 @@ class Calculator:
         return [self.evaluate(profile, as_of=as_of) for profile in parsed]
 
 
-def _entitlement(
-    pack: RulePack,
-    rule: Rule,
-    holds: Truth,
-    profile: ApplicantProfile,
-    facts: dict[str, Any],
-    as_of: date,
-    memo: Memo,
-) -> dict[str, Any] | None:
-    """What one rule means for the applicant, as the fields of an Entitlement; None when it does not apply."""
-    if not rule.effective.covers(as_of) or holds is False:
-        return None
-    if holds is None:
-        if rule.status == "proposed":
-            return None  # a planned benefit is listed only to those who would meet it
-        status = "needs_info"
-        missing = rule_check(rule, pack.definitions)(facts, memo)[1]
-    else:
-        status = "proposed" if rule.status == "proposed" else "granted"
-        missing = ()
-    entitlement = {**_entitlement_template(pack.region, rule), "status": status, "missing_facts": missing}
-    if isinstance(rule.amount, MatchingAmount):  # the only amount that depends on the applicant
-        entitlement["amount_yuan"], entitlement["amount_note"] = matching_amount(rule.amount, profile)
-    return entitlement
+class _RulePlan:
+    """What an evaluation needs of one rule, worked out once per pack rather than per applicant.
 
-
-_TEMPLATES: dict[int, tuple[Rule, dict[str, Any]]] = {}
-
-
-def _entitlement_template(region: str, rule: Rule) -> dict[str, Any]:
-    """The fields of a rule's Entitlement that do not depend on the applicant, worked out once per rule.
-
-    Kept by identity, the entry holding the rule alive (as logic.rule_condition does).
+    The Entitlement fields that do not depend on the applicant, the compiled condition
+    (for the missing facts of an undecided rule), and one immutable Entitlement per
+    outcome, shared by every report with that outcome.
     """
-    cached = _TEMPLATES.get(id(rule))
-    if cached is None or cached[0] is not rule:
-        amount, note = rule_amount(rule, None) if not isinstance(rule.amount, MatchingAmount) else (None, None)
-        template = {
+
+    __slots__ = ("_shared", "check", "matching", "rule", "template")
+
+    def __init__(self, region: str, rule: Rule, definitions: Mapping[str, Definition]) -> None:
+        self.rule = rule
+        self.check = rule_check(rule, definitions)
+        # Matching funds are the only amount that depends on the applicant (their awards).
+        self.matching = rule.amount if isinstance(rule.amount, MatchingAmount) else None
+        amount, note = (None, None) if self.matching else rule_amount(rule, None)
+        self.template: dict[str, Any] = {
             "benefit_id": rule.id,
             "region": region,
             "name": rule.name,
@@ -183,34 +171,44 @@ def _entitlement_template(region: str, rule: Rule) -> dict[str, Any]:
             "source": _source_ref(rule.source.document, rule.source.quote),
             "assumptions": rule.assumptions,
         }
-        cached = (rule, template)
-        _TEMPLATES[id(rule)] = cached
-    return cached[1]
+        self._shared: dict[tuple[str, tuple[str, ...], str | None], Entitlement] = {}
 
-
-_SHARED: dict[int, tuple[Rule, dict[tuple[str, tuple[str, ...], str | None], Entitlement]]] = {}
-
-
-def _shared_entitlement(rule: Rule, fields: dict[str, Any]) -> Entitlement | dict[str, Any]:
-    """One immutable Entitlement per outcome of a rule, shared by every report with that outcome.
-
-    Unless its amount is matching funds, a rule's Entitlement is fixed by its outcome
-    (status, missing facts, superseded by), whoever the applicant: a few outcomes per rule,
-    however many applicants (missing facts are a subset of the rule's facts, in rule
-    order). Validating it anew on every evaluation was a fifth of an evaluation.
-    Matching funds depend on the applicant's awards: their fields are validated with the report.
-    """
-    if isinstance(rule.amount, MatchingAmount):
+    def entitlement_fields(
+        self, holds: Truth, profile: ApplicantProfile, facts: dict[str, Any], as_of: date, memo: Memo
+    ) -> dict[str, Any] | None:
+        """What the rule means for the applicant, as the fields of an Entitlement; None when it does not apply."""
+        rule = self.rule
+        if holds is False or not rule.effective.covers(as_of):
+            return None
+        if holds is None:
+            if rule.status == "proposed":
+                return None  # a planned benefit is listed only to those who would meet it
+            status = "needs_info"
+            missing = self.check(facts, memo)[1]
+        else:
+            status = "proposed" if rule.status == "proposed" else "granted"
+            missing = ()
+        fields = {**self.template, "status": status, "missing_facts": missing}
+        if self.matching is not None:
+            fields["amount_yuan"], fields["amount_note"] = matching_amount(self.matching, profile)
         return fields
-    cached = _SHARED.get(id(rule))
-    if cached is None or cached[0] is not rule:
-        cached = (rule, {})
-        _SHARED[id(rule)] = cached
-    outcome = (fields["status"], fields["missing_facts"], fields.get("superseded_by"))
-    entitlement = cached[1].get(outcome)
-    if entitlement is None:
-        entitlement = cached[1][outcome] = Entitlement.model_validate(fields)
-    return entitlement
+
+    def entitlement(self, fields: dict[str, Any]) -> Entitlement | dict[str, Any]:
+        """The shared Entitlement of this outcome (after exclusivity), or the fields for matching funds.
+
+        Unless its amount is matching funds, a rule's Entitlement is fixed by its outcome
+        (status, missing facts, superseded by), whoever the applicant: a few outcomes per
+        rule however many applicants (missing facts are a subset of the rule's facts, in
+        rule order). Validating it anew on every evaluation was a fifth of an evaluation.
+        Matching funds depend on the awards: those fields are validated with the report.
+        """
+        if self.matching is not None:
+            return fields
+        outcome = (fields["status"], fields["missing_facts"], fields.get("superseded_by"))
+        entitlement = self._shared.get(outcome)
+        if entitlement is None:  # two threads may both validate it: equal models, either is kept
+            entitlement = self._shared[outcome] = Entitlement.model_validate(fields)
+        return entitlement
 
 
 @functools.lru_cache(maxsize=4096)

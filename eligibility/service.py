@@ -87,6 +87,12 @@ class BatchReports(BaseModel):
     reports: tuple[Report, ...]
 
 
+# The same bytes as model_dump_json(), without decoding them to str for Response to encode
+# again: for a report of 10 KB, mostly Chinese, that round trip cost a third of the dump.
+_REPORT_JSON: TypeAdapter[Report] = TypeAdapter(Report)
+_BATCH_JSON: TypeAdapter[BatchReports] = TypeAdapter(BatchReports)
+
+
 class ApiError(Exception):
     """An error response: HTTP status, code, message, and the problems behind it."""
 
@@ -334,7 +340,7 @@ def create_app(calculator: Calculator | None = None) -> FastAPI:
             report = calculator.evaluate(data, as_of=as_of, explain=explain)  # inline: cheaper than a thread hop
         except InputError as error:
             raise ApiError(422, "invalid_profile", str(error), problems=error.problems) from None
-        return Response(report.model_dump_json(), media_type="application/json")
+        return Response(_REPORT_JSON.dump_json(report), media_type="application/json")
 
     async def evaluate_batch(request: Request, as_of: date | None = None) -> Response:
         """The reports of a JSON list of profiles, in order; all are validated before any is evaluated."""
@@ -350,7 +356,7 @@ def create_app(calculator: Calculator | None = None) -> FastAPI:
         except InputError as error:
             raise ApiError(422, "invalid_profile", str(error), problems=error.problems) from None
         batch = BatchReports(rules_version=rules_version, as_of=day, count=len(reports), reports=tuple(reports))
-        return Response(batch.model_dump_json(), media_type="application/json")
+        return Response(_BATCH_JSON.dump_json(batch), media_type="application/json")
 
     packs = [
         {"region": pack.region, "name": pack.name.model_dump(), "version": pack.version}
