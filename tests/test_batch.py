@@ -14,6 +14,7 @@ import pytest
 from typer.testing import CliRunner
 
 from eligibility.batch import BatchOptions, run_batch
+from eligibility.batch.columns import validate
 from eligibility.batch.writing import AtomicWriter
 from eligibility.catalogue import Catalogue
 from eligibility.cli.app import app
@@ -327,3 +328,15 @@ def test_a_blank_line_is_a_row_of_empty_cells_wherever_the_chunks_are_cut(tmp_pa
     errors = pl.read_csv(tmp_path / "o1.csv", infer_schema=False)["error"].to_list()
     blank = "blank line; nothing to score"
     assert errors == [f"line 2: {blank}", None, f"line 4: {blank}", f"line 5: {blank}", None]
+
+
+def test_checking_distinct_spellings_once_gives_what_checking_every_cell_gives() -> None:
+    dates = ["2019-06-01", "2019/6/1", "2019年6月1日", "2021-02-30", "20190-6-01", "2019-6-1", " 2019-06-01 ", ""]
+    degrees = ["博士", "phd", "PhD", "博导", ""]
+    few = pl.DataFrame({"region": ["aksu"] * 8, "service_start_date": dates, "degree": [*degrees, "硕士", "x", "无"]})
+    repeated = pl.concat([few] * 10)  # few spellings among many rows: checked once each, then looked up
+    by_cell = validate(few, {})
+    by_spelling = validate(repeated, {})
+    assert by_spelling.equals(pl.concat([by_cell] * 10))
+    assert by_cell["service_start_date"].to_list()[:3] == [date(2019, 6, 1)] * 3
+    assert "service_start_date: '2021-02-30': not a date" in by_cell["error"].to_list()[3]
