@@ -300,6 +300,42 @@ def changeable_tests(rule: Rule, definitions: Mapping[str, Definition]) -> tuple
     return cached[1]
 
 
+_REQUIRED: dict[int, tuple[Rule, tuple[FieldTest, ...]]] = {}
+
+
+def required_tests(rule: Rule, definitions: Mapping[str, Definition]) -> tuple[FieldTest, ...]:
+    """The field tests a rule holds only if they hold: reached from its root through `all` and definitions.
+
+    Built once per rule object (keyed by identity, as changeable_tests).
+    """
+    cached = _REQUIRED.get(id(rule))
+    if cached is None or cached[0] is not rule:
+        found: list[FieldTest] = []
+        pending: list[Condition] = [rule_condition(rule)]
+        while pending:
+            node = pending.pop()
+            if isinstance(node, FieldTest):
+                found.append(node)
+            elif isinstance(node, DefinitionRef):
+                pending.append(definitions[node.definition].when)
+            elif isinstance(node, AllOf):
+                pending.extend(node.all)
+        cached = (rule, tuple(found))
+        _REQUIRED[id(rule)] = cached
+    return cached[1]
+
+
+def cannot_be_near_miss(rule: Rule, definitions: Mapping[str, Definition], facts: Facts) -> bool:
+    """True when no single change can lift the rule, so its near-miss counterfactuals are not worth asking.
+
+    A failing required test stays false unless its own fact changes: if required tests
+    on two different facts fail, or one on a fact that is never offered as a change
+    (who the applicant is), the rule fails whatever one fact is changed.
+    """
+    failing = {test.field for test in required_tests(rule, definitions) if test_truth(test, facts) is False}
+    return len(failing) > 1 or not failing.isdisjoint(UNCHANGEABLE_FACTS)
+
+
 def near_miss_ways(
     rule: Rule, pack: RulePack, profile: ApplicantProfile, facts: Facts, as_of: date
 ) -> list[dict[str, Any]]:
@@ -364,7 +400,7 @@ def near_misses(
         if rule.id in listed or rule.status == "proposed" or not rule.effective.covers(as_of):
             continue
         holds_today = holds[index] if holds is not None else truth(rule_condition(rule), facts, pack.definitions)
-        if holds_today is not False:
+        if holds_today is not False or cannot_be_near_miss(rule, pack.definitions, facts):
             continue
         amount = amount_of(rule)
         group = rule.exclusivity_group
