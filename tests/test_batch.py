@@ -248,6 +248,12 @@ def test_a_line_with_more_or_fewer_fields_than_the_header_is_an_error_row_naming
         "line 3: 4 fields where the header has 3; not scored (an unquoted comma, or a missing cell?)"
     )
     assert rows["error"].to_list()[3].startswith("line 6: 2 fields where the header has 3")  # B1 spans lines 4-5
+    narrow = tmp_path / "narrow.csv"  # no line wider than the header: only counting the commas finds it
+    narrow.write_text('编号,地区,学历\nA1,阿克苏,博士\nA2,阿克苏\nA3,阿克苏,""\n', encoding="utf-8")
+    run_batch(BatchOptions(narrow, tmp_path / "n.csv", date(2025, 6, 1)), catalogue)
+    errors = pl.read_csv(tmp_path / "n.csv", infer_schema=False)["error"].to_list()
+    assert errors[0] is None and errors[2] is None
+    assert errors[1].startswith("line 3: 2 fields where the header has 3")
 
 
 def test_a_missing_input_and_an_unknown_output_format_are_clear_errors(tmp_path: Path) -> None:
