@@ -132,7 +132,7 @@ def run_batch(
                 if pending is not None:
                     pending.result()
                 summary.rows += scored.height
-                summary.errors += scored.filter(pl.col("status") == "error").height
+                summary.errors += int((scored.get_column("status") == "error").sum())
                 summary.add(tallies)
                 if progress is not None:
                     progress(scored.height)
