@@ -10,7 +10,8 @@ given) would make the rule hold, or leave it needing only unknown facts. Its
 `status_if_satisfied` says which, and `missing_facts` lists the facts still to
 ask for. When that test is service time and the start date is known,
 `eligible_from` is the anniversary on which it is met. Not offered as changes:
-tests under a negation, who the applicant is (`applicant_kind`), and anything
+tests under a negation, who the applicant is (`applicant_kind`), what others
+confer (`programmes`, `awards`), and anything
 that would lower a degree, title, skill level or years served (they only grow:
 a doctorate is not "one step from" the master's tier).
 """
@@ -47,8 +48,10 @@ from eligibility.rulepack import (
 )
 from eligibility.vocabulary import AWARD_LEVELS, FIELDS, ZONES, FieldKind
 
-# Facts that say who the applicant is, not something they could change.
-UNCHANGEABLE_FACTS = frozenset({"applicant_kind"})
+# Facts that say who the applicant is, or that others confer (programme
+# membership and status, awards): not a change an applicant can make, so never a
+# near miss ("join the Tuofeng programme", "become an aid-Xinjiang cadre").
+UNCHANGEABLE_FACTS = frozenset({"applicant_kind", "programmes", "awards"})
 
 _FIELD_NAMES_EN = {"years_served": "years served", "bought_home_in_region": "home bought in the region"}
 _SPECIAL_VALUES: dict[tuple[str, Any], Names] = {
