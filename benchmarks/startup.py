@@ -10,6 +10,7 @@ installed package), after one warm-up run of each.
 from __future__ import annotations
 
 import argparse
+import inspect
 import os
 import shutil
 import statistics
@@ -19,6 +20,16 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
+
+
+def bare_typer_app(options: int) -> str:
+    """A typer command with as many options as `check`, doing nothing: the stack's own cost."""
+    params = ",\n".join(f"    o{index}: Annotated[str | None, typer.Option()] = None" for index in range(options))
+    return (
+        "from typing import Annotated\nimport typer\napp = typer.Typer()\n"
+        "@app.callback()\ndef main() -> None: ...\n"
+        f"@app.command()\ndef check(\n{params}\n) -> None: ...\napp()\n"
+    )
 
 
 def timed(command: list[str], env: dict[str, str]) -> float:
@@ -35,19 +46,26 @@ def main() -> None:
 
     env = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
     executable = shutil.which("eligibility", path=str(Path(sys.executable).parent)) or "eligibility"
-    floor = [sys.executable, "-c", "import pydantic, typer"]
-    check = [executable, "check", args.profile, "--json", "--as-of", "2025-06-01"]
-    timed(floor, env), timed(check, env)  # warm-up: bytecode caches, file cache
+    from eligibility.cli.check import check as check_command
 
-    floors, checks = [], []
+    options = len(inspect.signature(check_command).parameters)
+    floor = [sys.executable, "-c", "import pydantic, typer"]
+    bare = [sys.executable, "-c", bare_typer_app(options), "check"]
+    check = [executable, "check", args.profile, "--json", "--as-of", "2025-06-01"]
+    for command in (floor, bare, check):
+        timed(command, env)  # warm-up: bytecode caches, file cache
+
+    floors, bares, checks = [], [], []
     for _ in range(args.runs):
         floors.append(timed(floor, env))
+        bares.append(timed(bare, env))
         checks.append(timed(check, env))
-    floor_median, check_median = statistics.median(floors), statistics.median(checks)
-    print(f"runs: {args.runs} each, alternating, medians")
-    print(f"floor  python -c 'import pydantic, typer': {floor_median * 1000:7.1f} ms")
+    floor_median, bare_median, check_median = (statistics.median(times) for times in (floors, bares, checks))
+    print(f"runs: {args.runs} each, interleaved, medians")
+    print(f"floor  python -c 'import pydantic, typer':          {floor_median * 1000:7.1f} ms")
+    print(f"bare   a typer command with {options} options, no work:    {bare_median * 1000:7.1f} ms")
     print(f"check  eligibility check {args.profile} --json: {check_median * 1000:7.1f} ms")
-    print(f"ratio check / floor: {check_median / floor_median:.2f}")
+    print(f"ratio check / floor: {check_median / floor_median:.2f}   bare / floor: {bare_median / floor_median:.2f}")
 
 
 if __name__ == "__main__":
