@@ -136,8 +136,11 @@ def validate(raw: pl.DataFrame, headers: dict[str, str]) -> pl.DataFrame:
         values.append(value.cast(schema[key]).alias(key))
         if problem is not None:
             problems.append(problem)
-    error = pl.concat_str(problems, separator="; ", ignore_nulls=True) if problems else pl.lit(None, pl.String)
-    error = pl.when(error != "").then(error)
+    if len(problems) == 1:  # often only region can be wrong: its message, or null, as it is
+        error = problems[0]
+    else:
+        joined = pl.concat_str(problems, separator="; ", ignore_nulls=True) if problems else pl.lit(None, pl.String)
+        error = pl.when(joined != "").then(joined)
     if RECORD_PROBLEM in raw.columns:  # its cells are not where the header says: only the line's problem
         error = pl.coalesce(pl.col(RECORD_PROBLEM), error)
     staged = raw.with_columns(positions) if positions else raw
