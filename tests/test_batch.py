@@ -346,3 +346,19 @@ def test_checking_distinct_spellings_once_gives_what_checking_every_cell_gives()
     assert by_spelling.equals(pl.concat([by_cell] * 10))
     assert by_cell["service_start_date"].to_list()[:3] == [date(2019, 6, 1)] * 3
     assert "service_start_date: '2021-02-30': not a date" in by_cell["error"].to_list()[3]
+
+
+def test_columns_that_are_no_fact_are_carried_from_an_xlsx_as_a_csv_export_shows_them(tmp_path: Path) -> None:
+    workbook = tmp_path / "staff.xlsx"
+    pl.DataFrame(
+        {"编号": [1, 2], "姓名": ["张三", "=李四"], "地区": ["阿克苏", "阿克苏"], "工号": [1001.0, None]}
+    ).write_excel(workbook)
+    out = tmp_path / "o.jsonl"
+    result = invoke(str(workbook), "--out", str(out), "--quiet")
+    assert result.exit_code == 0, result.output
+    assert "copied unchanged to the end of the output: 姓名, 工号" in result.stderr
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [(row["姓名"], row["工号"]) for row in rows] == [
+        ("张三", "1001"),
+        ("=李四", None),
+    ]  # JSONL: no formula guard
