@@ -14,7 +14,7 @@ import pytest
 from typer.testing import CliRunner
 
 from eligibility.batch import BatchOptions, run_batch
-from eligibility.batch.columns import validate
+from eligibility.batch.columns import CheckedSpellings, validate
 from eligibility.batch.writing import AtomicWriter
 from eligibility.catalogue import Catalogue
 from eligibility.cli.app import app
@@ -362,3 +362,19 @@ def test_columns_that_are_no_fact_are_carried_from_an_xlsx_as_a_csv_export_shows
         ("张三", "1001"),
         ("=李四", None),
     ]  # JSONL: no formula guard
+
+
+def test_spellings_remembered_from_earlier_chunks_give_what_checking_each_chunk_alone_gives() -> None:
+    first = pl.DataFrame(
+        {"region": ["aksu", "火星"] * 20, "service_start_date": ["2019-06-01", "2019/6/1"] * 20, "awards": ["x:1"] * 40}
+    )
+    second = pl.DataFrame(
+        {
+            "region": ["aksu", "阿克苏"] * 20,
+            "service_start_date": ["2019/6/1", "2020年1月2日"] * 20,
+            "awards": ["x:1", "national:5"] * 20,
+        }
+    )
+    remembered = CheckedSpellings()
+    for chunk in (first, second, first):
+        assert validate(chunk, {}, remembered).equals(validate(chunk, {}))

@@ -16,6 +16,7 @@ In both, `无` or `none` says "known to be none"; an empty cell is unknown.
 from __future__ import annotations
 
 import functools
+import threading
 from typing import Final
 
 import polars as pl
@@ -93,7 +94,37 @@ def _problem(header: str, key: str, raw: pl.Expr, message: str) -> pl.Expr:
     return pl.lit(f"{where}: ") + _quoted(raw) + pl.lit(f": {message}")
 
 
-def validate(raw: pl.DataFrame, headers: dict[str, str]) -> pl.DataFrame:
+class CheckedSpellings:
+    """The distinct spellings checked so far in a run, per column, shared by its chunks (and threads).
+
+    Later chunks check only spellings not seen before. A column with very many
+    distinct spellings stops being remembered, so memory stays flat.
+    """
+
+    LIMIT: Final = 200_000
+
+    def __init__(self) -> None:
+        self._tables: dict[str, tuple[pl.Series, pl.DataFrame]] = {}
+        self._lock = threading.Lock()
+
+    def checked(
+        self, key: str, spellings: pl.Series, value: pl.Expr, checks: pl.Expr
+    ) -> tuple[pl.Series, pl.DataFrame]:
+        with self._lock:
+            known = self._tables.get(key)
+            if known is not None:
+                spellings = spellings.filter(~spellings.is_in(known[0].implode()))
+                if len(spellings) == 0:
+                    return known
+            fresh = _checked(key, spellings, value, checks)
+            if known is not None:
+                fresh = (pl.concat([known[0], fresh[0]]), pl.concat([known[1], fresh[1]]))
+            if len(fresh[0]) <= self.LIMIT:
+                self._tables[key] = fresh
+            return fresh
+
+
+def validate(raw: pl.DataFrame, headers: dict[str, str], remembered: CheckedSpellings | None = None) -> pl.DataFrame:
     """Raw text columns (named by canonical key) -> typed fact columns and an `error` column.
 
     `headers` maps each canonical key present to the header the file used, so
@@ -101,7 +132,8 @@ def validate(raw: pl.DataFrame, headers: dict[str, str]) -> pl.DataFrame:
 
     Rosters repeat a few spellings over and over: the distinct cells of each
     column are checked once, in a small table, and every row looks its result
-    up there. All columns go through one polars query, in parallel.
+    up there (`remembered` keeps them from chunk to chunk). All columns go
+    through one polars query, in parallel.
     """
     schema = typed_schema()
     raw = raw.with_columns(pl.col(key).cast(pl.String) for key in raw.columns if key in FIELDS)
@@ -123,7 +155,10 @@ def validate(raw: pl.DataFrame, headers: dict[str, str]) -> pl.DataFrame:
         problem: pl.Expr | None = checks
         spellings = distinct.get_column(key)[0] if key in tabled else None
         if spellings is not None and len(spellings) * 4 <= raw.height:  # else mostly distinct: no table
-            spellings, checked = _checked(key, spellings, value, checks)
+            if remembered is not None:
+                spellings, checked = remembered.checked(key, spellings, value, checks)
+            else:
+                spellings, checked = _checked(key, spellings, value, checks)
             value, problem = _looked_up(key, spellings, checked, schema[key], positions)
         if key == "region":
             problem = (

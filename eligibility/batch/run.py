@@ -12,7 +12,7 @@ from typing import Any, Final
 
 import polars as pl
 
-from eligibility.batch.columns import ERROR, validate
+from eligibility.batch.columns import ERROR, CheckedSpellings, validate
 from eligibility.batch.evaluator import STATUS_NAMES, ColumnarEvaluator
 from eligibility.batch.reading import open_roster
 from eligibility.batch.summary import BatchSummary, BenefitTally
@@ -120,9 +120,10 @@ def run_batch(
             scoring: deque[Future[tuple[pl.DataFrame, dict[str, tuple[int, int, int]]]]] = deque()
             pending: Future[None] | None = None
             first_row = 0
+            remembered = CheckedSpellings()
 
             def score(raw: pl.DataFrame, first_row: int) -> tuple[pl.DataFrame, dict[str, tuple[int, int, int]]]:
-                scored, tallies = score_chunk(evaluator, validate(raw, roster.headers.facts), first_row)
+                scored, tallies = score_chunk(evaluator, validate(raw, roster.headers.facts, remembered), first_row)
                 if carried:  # copied unchanged after the scoring columns
                     scored = scored.hstack(raw.select(pl.col(column).alias(name) for column, name in carried.items()))
                 return scored, tallies
