@@ -208,8 +208,8 @@ def print_comparison(options: list[RegionOption], console: Console, language: La
     table.add_column(label("region", language))
     table.add_column(label("zone", language))
     table.add_column(label("total", language), justify="right")
-    table.add_column(label("granted_benefits", language))
-    table.add_column(label("unpriced", language))
+    table.add_column(label("granted_benefits", language), overflow="fold")
+    table.add_column(label("unpriced", language), overflow="fold")
     for rank, option in enumerate(options, start=1):
         granted = [item for item in option.entitlements if item.status == "granted"]
         zone = words(value_name("zone", option.zone), language) if option.zone else label("no_zone", language)
