@@ -378,3 +378,16 @@ def test_spellings_remembered_from_earlier_chunks_give_what_checking_each_chunk_
     remembered = CheckedSpellings()
     for chunk in (first, second, first):
         assert validate(chunk, {}, remembered).equals(validate(chunk, {}))
+
+
+def test_a_missing_header_and_a_quote_never_closed_stop_with_a_clear_message(tmp_path: Path) -> None:
+    blank_first = tmp_path / "blank_first.csv"
+    blank_first.write_text("\n编号,地区\nA1,阿克苏\n", encoding="utf-8")
+    result = invoke(str(blank_first), "--out", str(tmp_path / "o.csv"))
+    assert result.exit_code == 2 and "line 1 is empty: the first line must hold the column names" in result.output
+    unclosed = tmp_path / "unclosed.csv"
+    unclosed.write_text('编号,地区\nA1,阿克苏\nA2,"阿克苏\nA3,阿克苏\n', encoding="utf-8")
+    result = invoke(str(unclosed), "--out", str(tmp_path / "o.csv"))
+    assert result.exit_code == 2
+    assert 'a quoted cell (") opened on line 3 or later is never closed' in result.output
+    assert not (tmp_path / "o.csv").exists()

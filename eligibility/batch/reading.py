@@ -166,6 +166,8 @@ def _csv_roster(
     where = shown or str(path)
     with path.open("rb") as stream:
         header = stream.readline().removeprefix(codecs.BOM_UTF8)
+    if not header.strip():
+        raise InputError([Problem(where, "line 1 is empty: the first line must hold the column names")])
     try:
         columns = pl.read_csv(io.BytesIO(header), n_rows=0, infer_schema=False).columns
     except pl.exceptions.PolarsError as error:
@@ -207,7 +209,11 @@ def _csv_roster(
                         missing_columns="insert",
                     )
                 except pl.exceptions.PolarsError as error:
-                    raise InputError([Problem(where, f"not a readable CSV file: {error}")]) from None
+                    if block.count(b'"') % 2:  # csv_blocks cuts only outside quotes: this one never closes
+                        problem = f'a quoted cell (") opened on line {start_line} or later is never closed'
+                    else:
+                        problem = str(error).strip().splitlines()[0]
+                    raise InputError([Problem(where, f"not a readable CSV file: {problem}")]) from None
                 problems = record_problems(block, start_line, len(columns))
             if problems is not None:
                 if len(problems) != frame.height:  # never guess which row a problem belongs to
