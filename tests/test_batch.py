@@ -254,6 +254,11 @@ def test_a_line_with_more_or_fewer_fields_than_the_header_is_an_error_row_naming
     errors = pl.read_csv(tmp_path / "n.csv", infer_schema=False)["error"].to_list()
     assert errors[0] is None and errors[2] is None
     assert errors[1].startswith("line 3: 2 fields where the header has 3")
+    hidden = tmp_path / "hidden.csv"  # a comma inside quotes makes up for the missing field in the count
+    hidden.write_text('编号,地区,学历\n"A,1",阿克苏\nA2,阿克苏,博士\n', encoding="utf-8")
+    run_batch(BatchOptions(hidden, tmp_path / "h.csv", date(2025, 6, 1)), catalogue)
+    errors = pl.read_csv(tmp_path / "h.csv", infer_schema=False)["error"].to_list()
+    assert errors[0].startswith("line 2: 2 fields where the header has 3") and errors[1] is None
 
 
 def test_a_missing_input_and_an_unknown_output_format_are_clear_errors(tmp_path: Path) -> None:

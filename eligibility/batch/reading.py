@@ -193,7 +193,7 @@ def _csv_roster(
                 frame = pl.read_csv(padded, has_header=False, schema=schema)
                 problems = (
                     None
-                    if every_line_has(block, len(columns), lines)
+                    if every_line_has(block, len(columns), lines, frame)
                     else record_problems(block, start_line, len(columns))
                 )
             except pl.exceptions.PolarsError:
@@ -224,18 +224,20 @@ def _csv_roster(
     return Roster(headers, chunks(), encoding)
 
 
-def every_line_has(block: bytes, fields: int, lines: int) -> bool:
-    """Whether every one of the `lines` lines of `block` has `fields` fields, given that none has more (a cheap check, no parsing).
+def every_line_has(block: bytes, fields: int, lines: int, frame: pl.DataFrame) -> bool:
+    """Whether every one of the `lines` lines of `block` has `fields` fields, given that none has more.
 
     With no line wider than the header, the commas add up to lines x (fields - 1)
-    exactly when no line is narrower or blank. Quotes are fine when every one is
-    half of a `""` (an empty cell, or a quote inside a quoted cell); any other
-    means a quoted cell that may hold a comma or a line break, which only parsing
-    can tell. Counting (no copy) keeps this check cheap.
+    exactly when no line is narrower or blank, provided every comma and line break
+    is a separator, not text inside a quoted cell: `frame` (the block parsed) says
+    whether any cell holds one. Counting bytes and scanning cells in polars (which
+    releases the GIL) keep this check cheap.
     """
-    if fields < 2 or (b'"' in block and block.count(b'"') != 2 * block.count(b'""')):
+    if fields < 2 or block.count(b",") != lines * (fields - 1):
         return False
-    return block.count(b",") == lines * (fields - 1)
+    if b'"' not in block:
+        return True
+    return not frame.select(pl.any_horizontal(pl.all().str.contains(r"[,\n]")).any()).item()
 
 
 def record_problems(block: bytes, first_line: int, fields: int) -> pl.Series | None:
