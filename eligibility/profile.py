@@ -12,6 +12,7 @@ from datetime import date
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 from eligibility.errors import InputError, Problem
 from eligibility.vocabulary import (
@@ -92,8 +93,16 @@ class ApplicantProfile(BaseModel):
         if not isinstance(data, Mapping):
             return data
         translated: dict[str, Any] = {}
+        spelled: dict[str, str] = {}
         for raw_key, value in data.items():
-            key = ZH_KEY_TO_KEY.get(str(raw_key).strip(), str(raw_key).strip())
+            key = canonical_key(raw_key)
+            if key in spelled:  # 学历 and degree both given: which one is meant is not ours to guess
+                raise PydanticCustomError(
+                    "duplicate_fact",
+                    "given twice, as '{first}' and '{second}'; give it once",
+                    {"key": key, "first": spelled[key], "second": str(raw_key)},
+                )
+            spelled[key] = str(raw_key)
             translated[key] = normalise_value(key, value)
         return translated
 
@@ -116,6 +125,12 @@ class ApplicantProfile(BaseModel):
         if self.service_start_date is not None:
             return float(full_years_between(self.service_start_date, as_of))
         return self.years_served
+
+
+def canonical_key(raw_key: object) -> str:
+    """A profile key as given (canonical or Chinese) to its canonical name."""
+    text = str(raw_key).strip()
+    return ZH_KEY_TO_KEY.get(text, text)
 
 
 def normalise_value(key: str, value: Any) -> Any:
@@ -183,6 +198,9 @@ def problems_from_validation(error: ValidationError, prefix: str = "") -> list[P
     """One Problem per pydantic error: the field path, the value given, what is allowed."""
     problems = []
     for detail in error.errors(include_url=False):
+        if detail["type"] == "duplicate_fact":  # raised before fields exist: name the fact itself
+            problems.append(Problem(field=f"{prefix}{detail['ctx']['key']}", message=detail["msg"]))
+            continue
         path = ".".join(str(part) for part in detail["loc"])
         field = f"{prefix}{path}" if path else prefix.rstrip(".") or "profile"
         problems.append(Problem(field=field, value=detail.get("input"), message=_allowed(detail)))

@@ -130,3 +130,13 @@ def test_the_table_speaks_english_or_chinese() -> None:
 def test_the_language_defaults_to_the_locale() -> None:
     assert "已知现金合计" in run(str(SAMPLE), "--as-of", "2025-06-01", lang="zh_CN.UTF-8").stdout
     assert "Total known cash" in run(str(SAMPLE), "--as-of", "2025-06-01", lang="en_US.UTF-8").stdout
+
+
+def test_a_flag_overrides_the_same_fact_given_in_chinese_in_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "profile.yaml"
+    path.write_text(
+        "地区: 阿克苏\n学历: 硕士\n引进方式: 全职引进\n本地工作年限: 5\n是否在本地购房: 是\n", encoding="utf-8"
+    )
+    result = run(str(path), "--degree", "doctorate", "--as-of", "2025-06-01", "--json")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["total_cash_yuan"] == 500000

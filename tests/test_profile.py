@@ -114,3 +114,11 @@ def test_full_years_are_reached_on_the_anniversary(start: date, as_of: date, yea
 def test_a_start_date_takes_precedence_over_years_served() -> None:
     profile = parse_profile({"region": "aksu", "service_start_date": "2020-01-01", "years_served": 1})
     assert profile.years_served_on(date(2025, 1, 1)) == 5
+
+
+def test_a_fact_given_twice_in_two_spellings_is_refused_not_guessed() -> None:
+    with pytest.raises(InputError) as caught:
+        parse_profile({"region": "aksu", "学历": "博士", "degree": "master"})
+    assert [str(problem) for problem in caught.value.problems] == [
+        "degree: given twice, as '学历' and 'degree'; give it once"
+    ]

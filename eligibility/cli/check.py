@@ -100,7 +100,9 @@ def check(
         document = read_document(profile)
         if not isinstance(document, dict):
             fail([Problem(str(profile), "a profile is a mapping of keys to values")])
-        data.update(document)
+        from eligibility.profile import canonical_key
+
+        data.update({canonical_key(key): value for key, value in document.items()})  # so flags override 学历 too
     flags: dict[str, Any] = {
         "id": id,
         "region": region,
