@@ -18,10 +18,11 @@ def main() -> None:
     """Regional talent incentives: check one applicant, score a roster, serve HR systems."""
 
 
-# Each command lives in its own module and registers itself on `app`.
-import eligibility.cli.batch  # noqa: E402
-import eligibility.cli.compare  # noqa: E402
-import eligibility.cli.rules  # noqa: E402
-import eligibility.cli.schema  # noqa: E402
-import eligibility.cli.serve  # noqa: E402,F401
-from eligibility.cli import check  # noqa: E402,F401
+# Each command lives in its own module and registers itself on `app`; help lists
+# them in this order: the everyday command first.
+from eligibility.cli import check  # noqa: E402,F401, I001
+from eligibility.cli import compare  # noqa: E402,F401
+from eligibility.cli import batch  # noqa: E402,F401
+from eligibility.cli import rules  # noqa: E402,F401
+from eligibility.cli import schema  # noqa: E402,F401
+from eligibility.cli import serve  # noqa: E402,F401
