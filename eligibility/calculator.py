@@ -169,7 +169,8 @@ class _RulePlan:
             "frequency": rule.frequency,
             "exclusivity_group": rule.exclusivity_group,
             "source": _source_ref(rule.source.document, rule.source.quote),
-            "assumptions": rule.assumptions,
+            "assumptions": tuple(assumption.en for assumption in rule.assumptions),
+            "assumptions_zh": tuple(assumption.zh for assumption in rule.assumptions),
         }
         self._shared: dict[tuple[str, tuple[str, ...], str | None], Entitlement] = {}
 

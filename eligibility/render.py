@@ -87,7 +87,7 @@ def print_report(report: Report, console: Console, language: Language) -> None:
         console.print(f"  {label('source', language)}: {item.source.document}: “{item.source.quote}”", markup=False)
         if item.amount_note:
             console.print(f"  {label('note', language)}: {item.amount_note}", markup=False)
-        for assumption in item.assumptions:
+        for assumption in item.assumptions_zh if language == "zh" else item.assumptions:
             console.print(f"  {label('assumptions', language)}: {assumption}", markup=False)
     if report.near_misses:
         print_near_misses(report.near_misses, console, language)

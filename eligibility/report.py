@@ -46,7 +46,12 @@ class Entitlement(BaseModel):
     )
     missing_facts: tuple[str, ...] = Field(default=(), description="Profile keys to supply (status needs_info).")
     source: SourceRef
-    assumptions: tuple[str, ...] = ()
+    assumptions: tuple[str, ...] = Field(
+        default=(), description="What the rule reads into a silent source, in English."
+    )
+    assumptions_zh: tuple[str, ...] = Field(
+        default=(), description="The same assumptions in Chinese, in the same order as `assumptions`."
+    )
 
 
 Outcome = Literal["true", "false", "unknown"]

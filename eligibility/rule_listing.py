@@ -109,7 +109,8 @@ class RuleEntry(BaseModel):
     when: dict[str, Any]
     definitions: dict[str, DefinitionEntry]
     source: SourceEntry
-    assumptions: tuple[str, ...]
+    assumptions: tuple[str, ...]  # English; the Chinese, in the same order, in assumptions_zh
+    assumptions_zh: tuple[str, ...]
 
 
 def amount_text(rule: Rule) -> Names:
@@ -176,7 +177,8 @@ def rule_entry(pack: RulePack, rule: Rule) -> RuleEntry:
             date=document.date,
             quote=rule.source.quote,
         ),
-        assumptions=rule.assumptions,
+        assumptions=tuple(assumption.en for assumption in rule.assumptions),
+        assumptions_zh=tuple(assumption.zh for assumption in rule.assumptions),
     )
 
 
@@ -262,6 +264,7 @@ def print_rule_detail(entry: RuleEntry, console: Console, language: Language) ->
     published = f", {source.date}" if source.date else ""
     rows.append(("source", f"{source.document} — {source.title} ({source.publisher}{published})"))
     rows.append(("quote", f"“{source.quote}”"))
-    rows.extend(("assumptions", assumption) for assumption in entry.assumptions)
+    assumptions = entry.assumptions_zh if language == "zh" else entry.assumptions
+    rows.extend(("assumptions", assumption) for assumption in assumptions)
     for key, value in rows:
         console.print(f"  {word(key, language)}: {value}", markup=False)

@@ -30,6 +30,22 @@ class Names(BaseModel):
     en: str
 
 
+class Assumption(BaseModel):
+    """What a rule reads into a silent source, in Chinese and English (both required)."""
+
+    model_config = _STRICT
+    zh: str = Field(min_length=1)
+    en: str = Field(min_length=1)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _both_languages(cls, value: Any) -> Any:
+        # Packs before 2026-11-22 wrote assumptions as plain English strings: say what changed.
+        if isinstance(value, str):
+            raise ValueError(f"an assumption is {{zh: ..., en: ...}} with both languages; got only the text {value!r}")
+        return value
+
+
 class FieldTest(BaseModel):
     """One test of one applicant fact; exactly one operator."""
 
@@ -177,7 +193,7 @@ class Rule(BaseModel):
     when: Condition = AllOf(all=())
     exclusivity_group: str | None = None
     source: SourceQuote
-    assumptions: tuple[str, ...] = ()
+    assumptions: tuple[Assumption, ...] = ()
     note: str | None = None
 
     @model_validator(mode="after")

@@ -35,6 +35,7 @@ from eligibility.calculator import Calculator
 from eligibility.errors import InputError, Problem, UnknownRuleError
 from eligibility.profile import ApplicantProfile
 from eligibility.report import Report
+from eligibility.rulepack import Rule
 from eligibility.schemas import SCHEMA_NAMES, schema
 
 API_VERSION = "1"
@@ -275,6 +276,18 @@ class _RulesVersionHeader:
         await self.app(scope, receive, send_with_version)
 
 
+def _rule_data(rule: Rule) -> dict[str, Any]:
+    """A rule as its pack writes it, but with the assumptions as this API has always given them.
+
+    Packs write each assumption as {zh, en}; the response keeps `assumptions` a list of
+    English strings (fields are added, never changed) and adds the Chinese, same order.
+    """
+    data = rule.model_dump(mode="json", by_alias=True)
+    data["assumptions"] = [assumption.en for assumption in rule.assumptions]
+    data["assumptions_zh"] = [assumption.zh for assumption in rule.assumptions]
+    return data
+
+
 def _json(content: Any) -> Response:
     return Response(json.dumps(content, ensure_ascii=False), media_type="application/json")
 
@@ -391,7 +404,7 @@ def create_app(calculator: Calculator | None = None) -> FastAPI:
                 "rules_version": rules_version,
                 "region": pack.region,
                 "pack_version": pack.version,
-                "rule": rule.model_dump(mode="json", by_alias=True),
+                "rule": _rule_data(rule),
             }
         )
 

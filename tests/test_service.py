@@ -297,6 +297,16 @@ def test_rules_are_listed_and_one_rule_is_shown_whole(http: httpx.Client, calcul
     assert shown.json()["rules_version"] == calculator.rules_version
 
 
+def test_a_shown_rule_keeps_its_english_assumptions_and_adds_the_chinese_in_the_same_order(
+    http: httpx.Client, calculator: Calculator
+) -> None:
+    rule = http.get("/v1/rules/aksu.housing.prefecture_high_level").json()["rule"]
+    _, loaded = calculator.catalogue.rule("aksu.housing.prefecture_high_level")
+    assert rule["assumptions"] == [assumption.en for assumption in loaded.assumptions]
+    assert rule["assumptions_zh"] == [assumption.zh for assumption in loaded.assumptions]
+    assert len(rule["assumptions"]) >= 2
+
+
 def test_an_unknown_rule_id_is_404(http: httpx.Client) -> None:
     error = assert_error(http.get("/v1/rules/aksu.housing.palace"), 404, "unknown_rule", field="rule_id")
     assert "aksu.housing.palace" in error["message"]
