@@ -8,7 +8,6 @@ of a group, the highest amount: 就高不重复).
 
 from __future__ import annotations
 
-import functools
 import threading
 from collections.abc import Iterable, Mapping
 from datetime import date
@@ -168,7 +167,7 @@ class _RulePlan:
             "amount_note": note,
             "frequency": rule.frequency,
             "exclusivity_group": rule.exclusivity_group,
-            "source": _source_ref(rule.source.document, rule.source.quote),
+            "source": SourceRef(document=rule.source.document, quote=rule.source.quote),
             "assumptions": tuple(assumption.en for assumption in rule.assumptions),
             "assumptions_zh": tuple(assumption.zh for assumption in rule.assumptions),
         }
@@ -210,12 +209,6 @@ class _RulePlan:
         if entitlement is None:  # two threads may both validate it: equal models, either is kept
             entitlement = self._shared[outcome] = Entitlement.model_validate(fields)
         return entitlement
-
-
-@functools.lru_cache(maxsize=4096)
-def _source_ref(document: str, quote: str) -> SourceRef:
-    """One (immutable) SourceRef per rule source, shared by every report."""
-    return SourceRef(document=document, quote=quote)
 
 
 def rule_amount(rule: Rule, profile: ApplicantProfile | None) -> tuple[int | None, str | None]:

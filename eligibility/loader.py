@@ -16,7 +16,7 @@ import yaml
 from pydantic import ValidationError
 
 from eligibility.errors import RulePackError, RuleProblem
-from eligibility.rulepack import Rule, RulePack, check_pack
+from eligibility.rulepack import RulePack, check_pack
 
 try:  # the C parser when PyYAML was built with libyaml
     _BaseLoader: type[yaml.SafeLoader] = yaml.CSafeLoader  # type: ignore[assignment]
@@ -188,8 +188,3 @@ def cross_pack_problems(loaded: list[LoadedPack]) -> list[RuleProblem]:
                 problems.append(RuleProblem(str(item.path), 1, f"rule id {rule.id} also defined in {owners[rule.id]}"))
             owners[rule.id] = item.path
     return problems
-
-
-def all_rules(loaded: Iterable[LoadedPack]) -> Iterable[Rule]:
-    for item in loaded:
-        yield from item.pack.rules

@@ -14,7 +14,7 @@ from typing import Any
 
 from eligibility.profile import ApplicantProfile
 from eligibility.rulepack import AllOf, AnyOf, Condition, Definition, DefinitionRef, FieldTest, NotOf, Rule
-from eligibility.vocabulary import FIELDS, TESTABLE_FIELDS, FieldKind
+from eligibility.vocabulary import FIELDS, TESTABLE_FIELDS
 
 Facts = dict[str, Any]
 Truth = bool | None
@@ -141,7 +141,3 @@ def _truth_and_missing(
         if outcome is None:
             found.extend(field for field in missing if field not in found)
     return None, found
-
-
-def is_ordered(field: str) -> bool:
-    return FIELDS[field].kind is FieldKind.ordered

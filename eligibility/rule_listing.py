@@ -36,11 +36,9 @@ if TYPE_CHECKING:
 # Words of the catalogue that reports do not use; the rest come from eligibility.i18n.
 _LABELS: dict[str, dict[Language, str]] = {
     "in_force": {"zh": "现行", "en": "in force"},
-    "proposed": {"zh": "拟设立（未生效）", "en": "proposed (not in force)"},
     "person": {"zh": "个人", "en": "person"},
     "organisation": {"zh": "单位", "en": "organisation"},
     "id": {"zh": "编号", "en": "ID"},
-    "region": {"zh": "地区", "en": "Region"},
     "applicant": {"zh": "申请主体", "en": "Applicant"},
     "amount": {"zh": "金额", "en": "Amount"},
     "frequency": {"zh": "频次", "en": "Frequency"},
