@@ -32,8 +32,8 @@ import polars as pl
 
 from eligibility.batch.columns import validate
 from eligibility.batch.evaluator import ColumnarEvaluator
-from eligibility.catalogue import Catalogue
-from eligibility.vocabulary import FIELDS
+from eligibility.facts.vocabulary import FIELDS
+from eligibility.packs.catalogue import Catalogue
 
 AS_OF = date(2025, 6, 1)
 

@@ -19,9 +19,9 @@ from typing import Any
 
 import yaml
 
-import eligibility.calculator as calculator_module
-from eligibility.calculator import Calculator
-from eligibility.profile import ApplicantProfile, parse_profile
+import eligibility.evaluation.calculator as calculator_module
+from eligibility.evaluation.calculator import Calculator
+from eligibility.facts.profile import ApplicantProfile, parse_profile
 
 CASES = Path(__file__).resolve().parent.parent / "cases"
 

@@ -20,10 +20,9 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from eligibility.calculator import Calculator
     from eligibility.errors import EligibilityError, InputError, Problem, RulePackError, UnknownRuleError
-    from eligibility.profile import ApplicantProfile, Award
-    from eligibility.report import (
+    from eligibility.evaluation.calculator import Calculator
+    from eligibility.evaluation.report import (
         ConditionExplanation,
         Entitlement,
         Explanation,
@@ -33,7 +32,8 @@ if TYPE_CHECKING:
         RuleExplanation,
         SourceRef,
     )
-    from eligibility.rulepack import Names
+    from eligibility.facts.names import Names
+    from eligibility.facts.profile import ApplicantProfile, Award
 
 __all__ = [
     "ApplicantProfile",
@@ -56,22 +56,22 @@ __all__ = [
 ]
 
 _HOMES = {
-    "ApplicantProfile": "eligibility.profile",
-    "Award": "eligibility.profile",
-    "Calculator": "eligibility.calculator",
-    "ConditionExplanation": "eligibility.report",
+    "ApplicantProfile": "eligibility.facts.profile",
+    "Award": "eligibility.facts.profile",
+    "Calculator": "eligibility.evaluation.calculator",
+    "ConditionExplanation": "eligibility.evaluation.report",
     "EligibilityError": "eligibility.errors",
-    "Entitlement": "eligibility.report",
-    "Explanation": "eligibility.report",
+    "Entitlement": "eligibility.evaluation.report",
+    "Explanation": "eligibility.evaluation.report",
     "InputError": "eligibility.errors",
-    "Names": "eligibility.rulepack",
-    "NearMiss": "eligibility.report",
-    "NearMissWay": "eligibility.report",
+    "Names": "eligibility.facts.names",
+    "NearMiss": "eligibility.evaluation.report",
+    "NearMissWay": "eligibility.evaluation.report",
     "Problem": "eligibility.errors",
-    "Report": "eligibility.report",
-    "RuleExplanation": "eligibility.report",
+    "Report": "eligibility.evaluation.report",
+    "RuleExplanation": "eligibility.evaluation.report",
     "RulePackError": "eligibility.errors",
-    "SourceRef": "eligibility.report",
+    "SourceRef": "eligibility.evaluation.report",
     "UnknownRuleError": "eligibility.errors",
 }
 

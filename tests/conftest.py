@@ -2,15 +2,9 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from eligibility.calculator import Calculator
-
-REPO = Path(__file__).resolve().parent.parent
-CASES = REPO / "cases"
-SEEDS = REPO.parent / "shared" / "seeds"
+from eligibility.evaluation.calculator import Calculator
 
 
 @pytest.fixture(scope="session")

@@ -20,7 +20,7 @@ from pydantic import BaseModel
 
 import eligibility
 from eligibility import ApplicantProfile, Calculator, InputError, Report
-from tests.conftest import CASES, REPO
+from tests.support import CASES, REPO
 
 PUBLIC = {
     "ApplicantProfile",

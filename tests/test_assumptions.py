@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from eligibility.calculator import Calculator
 from eligibility.cli import app
 from eligibility.errors import RulePackError
-from eligibility.loader import load_directory
-from eligibility.rulepack import Rule
-from tests.conftest import REPO
+from eligibility.evaluation.calculator import Calculator
+from eligibility.packs.loader import load_directory
+from eligibility.packs.schema import Rule
+from tests.support import REPO
 
 CJK = re.compile(r"[\u3400-\u9fff]")
 # Chinese terms quoted in the English (就高不重复, 托峰英才, 未来该区将…搭建), programme codes and dates.

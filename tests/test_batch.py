@@ -16,8 +16,8 @@ from typer.testing import CliRunner
 from eligibility.batch import BatchOptions, run_batch
 from eligibility.batch.columns import CheckedSpellings, validate
 from eligibility.batch.writing import AtomicWriter
-from eligibility.catalogue import Catalogue
-from eligibility.cli.app import app
+from eligibility.cli import app
+from eligibility.packs.catalogue import Catalogue
 
 AS_OF = "2025-06-01"
 CHINESE_HEADER = (

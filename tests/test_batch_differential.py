@@ -18,13 +18,13 @@ import polars as pl
 
 from eligibility.batch import BatchOptions, ColumnarEvaluator, run_batch
 from eligibility.batch.columns import validate
-from eligibility.batch.evaluator import STATUS_NAMES, amount_column, status_column
-from eligibility.calculator import Calculator
-from eligibility.catalogue import Catalogue, default_rules_directory
 from eligibility.errors import InputError
-from eligibility.report import Report
-from eligibility.vocabulary import FIELDS
-from tests.batch_profiles import Profile, boundary_dates, random_profiles
+from eligibility.evaluation.calculator import Calculator
+from eligibility.evaluation.outcome import STATUS_NAMES, amount_column, status_column
+from eligibility.evaluation.report import Report
+from eligibility.facts.vocabulary import FIELDS
+from eligibility.packs.catalogue import Catalogue, default_rules_directory
+from tests.support.batch_profiles import Profile, boundary_dates, random_profiles
 
 PROFILES = 12_000
 
@@ -184,7 +184,7 @@ def _compare_amounts(catalogue: Catalogue, profiles: list[Profile], reports: lis
     valid_reports = [report for profile, report in zip(profiles, reports, strict=True) if profile.valid]
     raw = pl.DataFrame([profile.cells for profile in valid], schema=dict.fromkeys(FIELDS, pl.String))
     facts = validate(raw, {})
-    evaluator = ColumnarEvaluator(catalogue.packs, as_of)
+    evaluator = ColumnarEvaluator(catalogue.loaded, as_of)
     for region in catalogue.regions:
         rows = facts.with_row_index("position").filter(pl.col("region") == region)
         rule_frame = evaluator.rule_frame(rows, region)

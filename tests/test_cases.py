@@ -10,8 +10,8 @@ import pytest
 import yaml
 from pydantic import BaseModel, ConfigDict
 
-from eligibility.calculator import Calculator
-from tests.conftest import CASES
+from eligibility.evaluation.calculator import Calculator
+from tests.support import CASES
 
 CASE_FILES = sorted(CASES.rglob("*.yaml"))
 

@@ -12,10 +12,10 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from eligibility.calculator import Calculator
 from eligibility.cli import app
-from eligibility.compare import compare_regions, zones_of
-from tests.conftest import REPO
+from eligibility.evaluation.calculator import Calculator
+from eligibility.evaluation.compare import compare_regions, zones_of
+from tests.support import REPO
 
 AS_OF = date(2025, 6, 1)
 ZONE = "aksu_alar_hitech_zone"
@@ -51,7 +51,7 @@ def test_every_loaded_region_is_tried_without_a_zone_and_aksu_also_in_its_zone(c
     assert {(region, None) for region in calculator.catalogue.regions} <= places
     assert ("aksu", ZONE) in places
     assert len(places) == len(calculator.catalogue.regions) + sum(
-        len(zones_of(pack)) for pack in calculator.catalogue.packs
+        len(zones_of(loaded)) for loaded in calculator.catalogue.loaded
     )
 
 

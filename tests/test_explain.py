@@ -12,15 +12,14 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from eligibility.calculator import Calculator
 from eligibility.cli import app
-from eligibility.explain import least_satisfying_value
-from eligibility.logic import applicant_facts, rule_condition, truth
-from eligibility.profile import parse_profile
-from eligibility.report import ConditionExplanation, Report
-from eligibility.rulepack import FieldTest
-from eligibility.vocabulary import FIELDS, FieldKind
-from tests.conftest import CASES, REPO
+from eligibility.conditions.operators import OPERATORS
+from eligibility.evaluation.calculator import Calculator
+from eligibility.evaluation.report import ConditionExplanation, Report
+from eligibility.facts.derive import applicant_facts
+from eligibility.facts.profile import parse_profile
+from eligibility.facts.vocabulary import FIELDS, FieldKind
+from tests.support import CASES, REPO
 
 PREFECTURE = "aksu.housing.prefecture_high_level"
 ZONE_TOP = "aksu.housing.hitech_zone_top_tier"
@@ -129,10 +128,11 @@ def test_explanations_agree_with_the_reference_logic_and_the_statuses(
 ) -> None:
     report = calculator.evaluate(profile, as_of=as_of, explain=True)
     assert report.explanation is not None
-    pack = calculator.catalogue.pack(report.region)
-    assert pack is not None
+    loaded = calculator.catalogue.loaded_pack(report.region)
+    assert loaded is not None
     facts = applicant_facts(parse_profile(profile), as_of)
-    rules = {rule.id: rule for rule in pack.rules}
+    rules = {rule.id: rule for rule in loaded.pack.rules}
+    conditions = {rule.id: condition for rule, condition in zip(loaded.pack.rules, loaded.conditions, strict=True)}
     explained = [*report.explanation.entitlements, *report.explanation.not_granted]
     assert sorted(item.benefit_id for item in explained) == sorted(rules)
     assert [item.benefit_id for item in report.explanation.entitlements] == [
@@ -140,7 +140,7 @@ def test_explanations_agree_with_the_reference_logic_and_the_statuses(
     ]
     expected_outcome = {True: "true", False: "false", None: "unknown"}
     for item in explained:
-        assert item.outcome == expected_outcome[truth(rule_condition(rules[item.benefit_id]), facts, pack.definitions)]
+        assert item.outcome == expected_outcome[conditions[item.benefit_id].truth(facts)]
         assert item.condition.outcome == item.outcome
         for leaf in leaves(item.condition):
             assert leaf.value == (None if leaf.field not in facts else leaf.value)
@@ -303,8 +303,8 @@ def test_the_readme_section_commands_run_and_succeed(monkeypatch: pytest.MonkeyP
 
 
 def test_an_in_test_on_a_rank_is_met_by_the_lowest_listed_rank_above_the_applicants() -> None:
-    test = FieldTest.model_validate({"field": "degree", "in": ["bachelor", "doctorate", "master"]})
-    assert least_satisfying_value(test, {"degree": "associate"}) == "bachelor"
-    assert least_satisfying_value(test, {"degree": "none"}) == "bachelor"
-    without_master = FieldTest.model_validate({"field": "degree", "in": ["bachelor", "doctorate"]})
-    assert least_satisfying_value(without_master, {"degree": "master"}) == "doctorate"
+    meets = OPERATORS["in"].meets
+    degree = FIELDS["degree"]
+    assert meets(degree, ("bachelor", "doctorate", "master"), "associate") == "bachelor"
+    assert meets(degree, ("bachelor", "doctorate", "master"), "none") == "bachelor"
+    assert meets(degree, ("bachelor", "doctorate"), "master") == "doctorate"

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from eligibility.catalogue import default_rules_directory
-from eligibility.lint import lint_directory
-from tests.conftest import SEEDS
+from eligibility.packs.catalogue import default_rules_directory
+from eligibility.packs.lint import lint_directory
+from tests.support import SEEDS
 
 SOURCE_TEXT = "地区对全职引进的博士研究生,经认定后给予一次性50万元购房补助;硕士研究生给予一次性40万元购房补助。"
 

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from eligibility.calculator import Calculator
 from eligibility.errors import RulePackError
-from eligibility.loader import load_directory
+from eligibility.evaluation.calculator import Calculator
+from eligibility.packs.loader import load_directory
 
 GOOD_HEADER = """\
 region: aksu

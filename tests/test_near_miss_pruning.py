@@ -5,24 +5,27 @@ from __future__ import annotations
 import random
 from datetime import date
 
-from eligibility.catalogue import Catalogue
-from eligibility.explain import cannot_be_near_miss, near_miss_ways
-from eligibility.logic import applicant_facts
-from eligibility.profile import parse_profile
-from eligibility.rulepack import RulePack
-from tests.test_engine import random_profile, synthetic_pack
+from eligibility.evaluation.near_misses import NearMissSearch
+from eligibility.facts.derive import applicant_facts
+from eligibility.facts.profile import parse_profile
+from eligibility.packs.catalogue import Catalogue
+from eligibility.packs.schema import RulePack
+from tests.support.conditions import normalised, random_profile, synthetic_pack
 
 
 def count_pruned(pack: RulePack, rng: random.Random, count: int) -> int:
     pruned = 0
     as_of = date(2025, 6, 1)
+    searches = [
+        NearMissSearch.of(rule, condition) for rule, condition in zip(pack.rules, normalised(pack), strict=True)
+    ]
     for _ in range(count):
         profile = parse_profile(random_profile(rng, pack.region))
         facts = applicant_facts(profile, as_of)
-        for rule in pack.rules:
-            if cannot_be_near_miss(rule, pack.definitions, facts):
+        for search in searches:
+            if search.cannot_be_lifted(facts):
                 pruned += 1
-                assert near_miss_ways(rule, pack, profile, facts, as_of) == [], (rule.id, facts)
+                assert search.ways(facts, profile.service_start_date) == [], (search.rule.id, facts)
     return pruned
 
 

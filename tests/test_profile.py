@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from eligibility.errors import InputError
-from eligibility.profile import ApplicantProfile, full_years_between, parse_profile
+from eligibility.facts.profile import ApplicantProfile, full_years_between, parse_profile
 
 
 def test_chinese_keys_and_values_read_like_their_english_twins() -> None:

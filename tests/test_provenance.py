@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from eligibility.catalogue import Catalogue
-from eligibility.provenance import SourceLibrary, longest_matching_prefix, normalise, quote_occurs
-from eligibility.rulepack import Rule
-from tests.conftest import SEEDS
+from eligibility.packs.catalogue import Catalogue
+from eligibility.packs.provenance import SourceLibrary, longest_matching_prefix, normalise, quote_occurs
+from eligibility.packs.schema import Rule
+from tests.support import SEEDS
 
 CATALOGUE = Catalogue.from_directory()
 RULES = sorted(CATALOGUE.rules(), key=lambda pair: pair[1].id)

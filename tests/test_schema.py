@@ -12,10 +12,10 @@ import yaml
 from jsonschema import Draft202012Validator
 from typer.testing import CliRunner
 
-from eligibility.calculator import Calculator
 from eligibility.cli import app
-from eligibility.schemas import SCHEMA_NAMES, SchemaName, schema
-from tests.conftest import CASES, REPO
+from eligibility.evaluation.calculator import Calculator
+from eligibility.presentation.schemas import SCHEMA_NAMES, SchemaName, schema
+from tests.support import CASES, REPO
 
 runner = CliRunner()
 

@@ -20,8 +20,8 @@ import httpx
 import pytest
 import uvicorn
 
-from eligibility.calculator import Calculator
-from eligibility.service import MAX_BATCH_PROFILES, MAX_PROFILE_BYTES, RULES_VERSION_HEADER, create_app
+from eligibility.evaluation.calculator import Calculator
+from eligibility.http.app import MAX_BATCH_PROFILES, MAX_PROFILE_BYTES, RULES_VERSION_HEADER, create_app
 
 DOCTOR = {
     "id": "A1",

@@ -9,10 +9,11 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from eligibility.calculator import Calculator
 from eligibility.cli import app
+from eligibility.cli.check import parse_assignments
 from eligibility.errors import InputError
-from eligibility.whatif import parse_assignments, what_if
+from eligibility.evaluation.calculator import Calculator
+from eligibility.evaluation.whatif import what_if
 
 AS_OF = date(2025, 6, 1)
 PREFECTURE = "aksu.housing.prefecture_high_level"
@@ -100,7 +101,7 @@ def test_a_bad_value_is_an_input_error_naming_the_key_and_the_allowed_values(cal
     with pytest.raises(InputError) as caught:
         what_if(calculator, MASTER, {"title": "professor"}, as_of=AS_OF)
     problem = caught.value.problems[0]
-    assert problem.field == "--set title" and problem.value == "professor"
+    assert problem.field == "changes.title" and problem.value == "professor"
     assert "associate_senior" in problem.message
 
 

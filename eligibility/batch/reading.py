@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import codecs
 import csv
-import difflib
 import io
 import shutil
 import tempfile
@@ -24,7 +23,7 @@ import polars as pl
 
 from eligibility.batch.columns import RECORD_PROBLEM, column_key
 from eligibility.errors import InputError, Problem
-from eligibility.vocabulary import FIELDS
+from eligibility.facts.spelling import closest_key
 
 EXCEL_SUFFIXES: Final = (".xlsx", ".xlsm")
 _SAMPLE_BYTES: Final = 1 << 22
@@ -91,7 +90,7 @@ def map_headers(columns: list[str], where: str, reserved: Iterable[str] = ()) ->
             name = column if column not in taken else f"{column} (input)"
             carried[column] = name
             taken.add(name)
-            guess = closest_fact(column)
+            guess = closest_key(column)
             if guess is not None:
                 notices.append(
                     f"{where}: column {column!r} is not a known fact (did you mean {guess}?); "
@@ -101,7 +100,7 @@ def map_headers(columns: list[str], where: str, reserved: Iterable[str] = ()) ->
             problems.append(Problem(f"{where}: column", f"same fact as column {facts[key]!r} ({key})", column))
         else:
             facts[key] = column
-    unguessed = [column for column in carried if closest_fact(column) is None]
+    unguessed = [column for column in carried if closest_key(column) is None]
     if unguessed:
         notices.insert(
             0,
@@ -111,19 +110,6 @@ def map_headers(columns: list[str], where: str, reserved: Iterable[str] = ()) ->
     if problems:
         raise InputError(problems)
     return Headers(facts, carried, tuple(notices))
-
-
-def closest_fact(header: str) -> str | None:
-    """`'学历' (degree)` for a header that looks like a misspelt fact column ('学 历', 'degre'); else None."""
-    spellings = {name: spec.key for spec in FIELDS.values() for name in (spec.key, *spec.zh_names)}
-    squeezed = "".join(header.split()).lower()
-    if column_key(squeezed) is not None:
-        key = column_key(squeezed)
-        return f"{squeezed!r} ({key})"
-    found = difflib.get_close_matches(squeezed, list(spellings), n=1, cutoff=0.75)
-    if not found:
-        return None
-    return f"{found[0]!r}" + ("" if found[0] == spellings[found[0]] else f" ({spellings[found[0]]})")
 
 
 @contextmanager
@@ -140,7 +126,7 @@ def open_roster(
     try:
         codecs.lookup(chosen)
     except LookupError:
-        raise InputError([Problem("--encoding", "unknown encoding; e.g. utf-8, gb18030, gbk, big5", chosen)]) from None
+        raise InputError([Problem("encoding", "unknown encoding; e.g. utf-8, gb18030, gbk, big5", chosen)]) from None
     if codecs.lookup(chosen).name in ("utf-8", "utf-8-sig"):
         yield _csv_roster(path, chunk_bytes, chosen, reserved)
         return

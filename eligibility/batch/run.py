@@ -13,11 +13,12 @@ from typing import Any, Final
 import polars as pl
 
 from eligibility.batch.columns import ERROR, CheckedSpellings, validate
-from eligibility.batch.evaluator import STATUS_NAMES, ColumnarEvaluator
+from eligibility.batch.evaluator import ColumnarEvaluator
 from eligibility.batch.reading import open_roster
 from eligibility.batch.summary import BatchSummary, BenefitTally
 from eligibility.batch.writing import AtomicWriter, output_format
-from eligibility.catalogue import Catalogue
+from eligibility.evaluation.outcome import STATUS_NAMES
+from eligibility.packs.catalogue import Catalogue
 
 CHUNK_BYTES: Final = 16 << 20  # about 180,000 rows of a typical roster: memory stays flat
 CHUNK_ROWS: Final = 100_000  # .xlsx sheets, read whole, are cut into chunks of rows
@@ -97,7 +98,7 @@ def run_batch(
     options: BatchOptions, catalogue: Catalogue, progress: Callable[[int], None] | None = None
 ) -> BatchSummary:
     """Score every row of `options.input` into `options.output`; the summary of the run."""
-    evaluator = ColumnarEvaluator(catalogue.packs, options.as_of)
+    evaluator = ColumnarEvaluator(catalogue.loaded, options.as_of)
     summary = BatchSummary(
         input=str(options.input),
         output=str(options.output),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from eligibility.i18n import Language
+from eligibility.presentation.labels import Language, label
 
 
 @dataclass
@@ -66,23 +66,19 @@ class BatchSummary:
 
     def lines(self, language: Language) -> list[str]:
         """The summary as plain lines in Chinese or English."""
-        zh = language == "zh"
+
+        def say(key: str) -> str:
+            return label(key, language)
+
         lines = [
-            f"{'行数' if zh else 'Rows'}: {self.rows:,}    {'错误行' if zh else 'Rows with errors'}: {self.errors:,}",
-            f"{'评估日期' if zh else 'As of'}: {self.as_of}    {'规则版本' if zh else 'Rules version'}: {self.rules_version}",
+            f"{say('rows')}: {self.rows:,}    {say('rows_with_errors')}: {self.errors:,}",
+            f"{say('as_of')}: {self.as_of}    {say('rules_version')}: {self.rules_version}",
+            "  ".join(say(key) for key in ("benefit", "granted_count", "cash_yuan", "needs_info_count")),
         ]
-        header = (
-            ("待遇", "可享受人数", "现金（元）", "需补充信息")
-            if zh
-            else ("Benefit", "Granted", "Cash (yuan)", "Needs info")
-        )
-        lines.append("  ".join(header))
         for tally in self.benefits.values():
             if tally.granted == 0 and tally.needs_info == 0:
                 continue
-            name = tally.name_zh if zh else tally.name_en
+            name = tally.name_zh if language == "zh" else tally.name_en
             lines.append(f"{tally.benefit_id} ({name})  {tally.granted:,}  {tally.cash_yuan:,}  {tally.needs_info:,}")
-        lines.append(
-            f"{'已知现金合计' if zh else 'Total known cash'}: {self.total_cash_yuan:,} {'元' if zh else 'yuan'}"
-        )
+        lines.append(f"{say('total')}: {self.total_cash_yuan:,} {say('yuan')}")
         return lines

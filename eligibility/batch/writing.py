@@ -35,14 +35,16 @@ def output_format(path: Path, given: str | None) -> OutputFormat:
     allowed = ", ".join(sorted(set(FORMATS.values())))
     if given is not None:
         if given not in FORMATS.values():
-            raise InputError([Problem("--format", f"allowed: {allowed}", given)])
+            raise InputError([Problem("format", f"allowed: {allowed}", given)])
         return FORMATS["." + given]
     found = FORMATS.get(path.suffix.lower())
     if found is None:
         raise InputError(
             [
                 Problem(
-                    "--out", f"unknown extension; use .csv, .jsonl, .parquet, .xlsx or --format ({allowed})", str(path)
+                    "output",
+                    f"unknown extension; use .csv, .jsonl, .parquet or .xlsx, or name the format ({allowed})",
+                    str(path),
                 )
             ]
         )
@@ -75,7 +77,7 @@ class AtomicWriter:
         self.rows = 0
         directory = path.resolve().parent
         if not directory.is_dir():
-            raise InputError([Problem("--out", "no such directory", str(directory))])
+            raise InputError([Problem("output", "no such directory", str(directory))])
         handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial", dir=directory)
         os.close(handle)
         self.temporary = Path(temporary)
@@ -123,7 +125,7 @@ class AtomicWriter:
             raise InputError(
                 [
                     Problem(
-                        "--out",
+                        "output",
                         f"an .xlsx sheet holds at most {EXCEL_MAX_ROWS} rows; use .csv or .parquet",
                         str(self.path),
                     )

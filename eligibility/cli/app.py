@@ -1,8 +1,13 @@
-"""The typer application and the registration of every command module."""
+"""The `eligibility` typer application: every command registered here, in the order help lists them.
+
+Each command is a plain function in its own module; none imports this one.
+"""
 
 from __future__ import annotations
 
 import typer
+
+from eligibility.cli import batch, check, compare, rules, schema, serve
 
 app = typer.Typer(
     name="eligibility",
@@ -18,11 +23,9 @@ def main() -> None:
     """Regional talent incentives: check one applicant, score a roster, serve HR systems."""
 
 
-# Each command lives in its own module and registers itself on `app`; help lists
-# them in this order: the everyday command first.
-from eligibility.cli import check  # noqa: E402,F401, I001
-from eligibility.cli import compare  # noqa: E402,F401
-from eligibility.cli import batch  # noqa: E402,F401
-from eligibility.cli import rules  # noqa: E402,F401
-from eligibility.cli import schema  # noqa: E402,F401
-from eligibility.cli import serve  # noqa: E402,F401
+app.command()(check.check)  # the everyday command first
+app.command()(compare.compare)
+app.command()(batch.batch)
+app.add_typer(rules.rules_app, name="rules")
+app.command("schema")(schema.schema_command)
+app.command()(serve.serve)

@@ -10,7 +10,6 @@ from typing import Annotated
 
 import typer
 
-from eligibility.cli.app import app
 from eligibility.cli.common import (
     EXIT_BAD_INPUT,
     AsOfOption,
@@ -26,7 +25,6 @@ from eligibility.errors import Problem
 EXIT_ROWS_WITH_ERRORS = 1
 
 
-@app.command()
 def batch(
     input: Annotated[
         Path, typer.Argument(metavar="INPUT", help="Roster: .csv (UTF-8, UTF-8 with BOM, GB18030/GBK) or .xlsx.")
@@ -69,9 +67,9 @@ def batch(
     # handing them back to the system at once: a large roster spends less time in page
     # faults. Read when polars is first imported, just below; a setting of the user's wins.
     os.environ.setdefault("_RJEM_MALLOC_CONF", "dirty_decay_ms:5000,muzzy_decay_ms:5000")
-    with user_errors():
+    with user_errors(flags={"output": "--out", "format": "--format", "encoding": "--encoding"}):
         from eligibility.batch import BatchOptions, run_batch
-        from eligibility.catalogue import Catalogue
+        from eligibility.packs.catalogue import Catalogue
 
         catalogue = Catalogue.from_directory(rules)
         options = BatchOptions(input=input, output=out, as_of=evaluation_date, format=format, encoding=encoding)

@@ -1,13 +1,19 @@
-"""`eligibility check`: one applicant, from a file or from flags named after the keys."""
+"""`eligibility check`: one applicant, from a file or from options named after the facts.
+
+The fact options (`--degree`, `--bought-home-in-region`, `--programme` ...) are
+made from the vocabulary: one per fact, its help naming the Chinese column and
+the allowed values. Their values go through the same spelling rules as a profile.
+"""
 
 from __future__ import annotations
 
+import inspect
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
-from eligibility.cli.app import app
 from eligibility.cli.common import (
     AsOfOption,
     JsonOption,
@@ -19,53 +25,106 @@ from eligibility.cli.common import (
     read_document,
     user_errors,
 )
-from eligibility.errors import Problem
+from eligibility.errors import InputError, Problem
+from eligibility.facts import spelling
+from eligibility.facts.vocabulary import FIELDS, FieldKind, FieldSpec
+
+SET = "--set"
+# Awards are records (level, name, amount): they do not fit in one KEY=VALUE.
+NOT_SETTABLE = frozenset(key for key, spec in FIELDS.items() if spec.kind is FieldKind.awards)
 
 
-def _flag(help_text: str) -> Any:
-    return typer.Option(help=help_text, show_default=False)
+def option_name(spec: FieldSpec) -> str:
+    """The option of a fact: `--degree`, `--skill-level`; one item of a list fact: `--programme`."""
+    return "--" + (spec.item or spec.key).replace("_", "-")
 
 
-def parse_award(text: str) -> dict[str, Any]:
-    """LEVEL:AMOUNT[:NAME], e.g. national:200000:国家科技进步奖."""
-    parts = text.split(":", 2)
-    if len(parts) < 2:
-        fail([Problem("--award", "use LEVEL:AMOUNT[:NAME], e.g. national:200000:国家科技进步奖", text)])
-    award: dict[str, Any] = {"level": parts[0], "amount_yuan": parts[1] or None}
-    if len(parts) == 3:
-        award["name"] = parts[2]
-    return award
+def _help(spec: FieldSpec) -> str:
+    words = f"{spec.zh}: {spec.description.rstrip('.')}"
+    if spec.kind in (FieldKind.ordered, FieldKind.choice):
+        words += f"; one of {', '.join(spec.codes)} (or the Chinese: {', '.join(v.names.zh for v in spec.values)})"
+    elif spec.kind is FieldKind.date:
+        words += f"; {spelling.DATES_ALLOWED}"
+    elif spec.kind is FieldKind.codes:
+        words += "; a code or its name, repeatable (eligibility rules programmes lists them)"
+    elif spec.kind is FieldKind.awards:
+        words += f"; {spelling.AWARD_FORM.removesuffix(';...')}, repeatable, e.g. national:200000:国家科技进步奖"
+    if spec.when_absent is not None:
+        words += f"; left out: {spec.when_absent.names.en}"
+    return words + "."
 
 
-@app.command()
+def fact_parameters() -> list[inspect.Parameter]:
+    """One keyword parameter per fact, declared for typer as an option."""
+    parameters = []
+    for key, spec in FIELDS.items():
+        kind: Any = str | None
+        if spec.kind is FieldKind.boolean:
+            kind = bool | None  # --bought-home-in-region / --no-bought-home-in-region
+        elif spec.kind in (FieldKind.codes, FieldKind.awards):
+            kind = list[str] | None
+        name = option_name(spec)
+        if spec.kind is FieldKind.boolean:
+            name += f"/--no-{name.removeprefix('--')}"
+        option = typer.Option(name, help=_help(spec), show_default=False)
+        parameters.append(
+            inspect.Parameter(key, inspect.Parameter.KEYWORD_ONLY, default=None, annotation=Annotated[kind, option])
+        )
+    return parameters
+
+
+def with_fact_options(command: Callable[..., None]) -> Callable[..., None]:
+    """`command` with an option per fact added to what typer sees; it receives them as keyword arguments."""
+    signature = inspect.signature(command, eval_str=True)
+    own = [parameter for parameter in signature.parameters.values() if parameter.kind is not parameter.VAR_KEYWORD]
+    command.__signature__ = signature.replace(parameters=[*own, *fact_parameters()])  # type: ignore[attr-defined]
+    return command
+
+
+def parse_assignments(texts: Iterable[str]) -> dict[str, Any]:
+    """`--set KEY=VALUE` texts to canonical keys and raw values; every bad one reported at once."""
+    changes: dict[str, Any] = {}
+    problems: list[Problem] = []
+    settable = [key for key in FIELDS if key not in NOT_SETTABLE]
+    for text in texts:
+        raw_key, equals, value = text.partition("=")
+        key = spelling.fact_key(raw_key)
+        if not equals or not raw_key.strip():
+            problems.append(Problem(SET, "use KEY=VALUE, e.g. title=associate_senior", text))
+        elif key in NOT_SETTABLE:
+            problems.append(Problem(SET, f"{key} cannot be set as KEY=VALUE; give it in the profile", text))
+        elif key is None:
+            problems.append(Problem(SET, "unknown key; allowed: " + ", ".join(settable), text))
+        else:
+            changes[key] = value.strip() or None
+    if problems:
+        raise InputError(problems)
+    return changes
+
+
+def _given_facts(facts: dict[str, Any]) -> dict[str, Any]:
+    """The fact options given, as profile values (list options: their items; awards in the flat form)."""
+    given: dict[str, Any] = {}
+    for key, value in facts.items():
+        if value is None or value == []:
+            continue
+        if FIELDS[key].kind is FieldKind.awards:
+            for text in value:  # each --award on its own, so a bad one is named as typed
+                try:
+                    spelling.awards(FIELDS[key], text)
+                except spelling.Misspelt as error:  # the message quotes the item
+                    fail([Problem(option_name(FIELDS[key]), str(error))])
+            value = ";".join(value)
+        given[key] = value
+    return given
+
+
+@with_fact_options
 def check(
     profile: Annotated[
-        Path | None, typer.Argument(help="Applicant profile, YAML or JSON ('-' for stdin). Flags override its keys.")
+        Path | None,
+        typer.Argument(help="Applicant profile, YAML or JSON ('-' for stdin). Options override its keys."),
     ] = None,
-    id: Annotated[str | None, _flag("Applicant identifier (编号).")] = None,
-    region: Annotated[str | None, _flag("aksu, tongchuan, linhe, qijiang or xiangqiao (地区).")] = None,
-    zone: Annotated[str | None, _flag("aksu_alar_hitech_zone; leave out for no zone (园区).")] = None,
-    degree: Annotated[str | None, _flag("none, associate, bachelor, master, doctorate (学历).")] = None,
-    title: Annotated[str | None, _flag("none, junior, intermediate, associate_senior, senior (职称).")] = None,
-    skill_level: Annotated[
-        str | None,
-        _flag(
-            "none, junior_worker, intermediate_worker, senior_worker, technician, senior_technician, chief_technician (技能等级)."
-        ),
-    ] = None,
-    introduction: Annotated[str | None, _flag("none, full_time, flexible (引进方式).")] = None,
-    service_start_date: Annotated[str | None, _flag("Start of continuous service in the region, YYYY-MM-DD.")] = None,
-    years_served: Annotated[
-        float | None, _flag("Full years served in the region, when no start date is known.")
-    ] = None,
-    bought_home_in_region: Annotated[bool | None, _flag("Bought a home in the region (是否在本地购房).")] = None,
-    scarce_skill: Annotated[bool | None, _flag("On the scarce-skills list (是否急需紧缺).")] = None,
-    certified_high_level_talent: Annotated[
-        bool | None, _flag("Certified high-level talent (是否认定高层次人才).")
-    ] = None,
-    applicant_kind: Annotated[str | None, _flag("person (default) or organisation.")] = None,
-    programme: Annotated[list[str] | None, _flag("Talent programme code, repeatable (e.g. tuofeng).")] = None,
-    award: Annotated[list[str] | None, _flag("Award as LEVEL:AMOUNT[:NAME], repeatable.")] = None,
     as_of: AsOfOption = None,
     lang: LanguageOption = None,
     json_output: JsonOption = False,
@@ -76,11 +135,12 @@ def check(
     set_fact: Annotated[
         list[str] | None,
         typer.Option(
-            "--set",
+            SET,
             help="What if: KEY=VALUE changes a fact (repeatable; profile spellings, 中文 too; KEY= makes it unknown).",
             show_default=False,
         ),
     ] = None,
+    **facts: Any,
 ) -> None:
     """Check one applicant: the entitlements, amounts, sources, assumptions and near misses.
 
@@ -100,36 +160,18 @@ def check(
         document = read_document(profile)
         if not isinstance(document, dict):
             fail([Problem(str(profile), "a profile is a mapping of keys to values")])
-        from eligibility.profile import canonical_key
-
-        data.update({canonical_key(key): value for key, value in document.items()})  # so flags override 学历 too
-    flags: dict[str, Any] = {
-        "id": id,
-        "region": region,
-        "zone": zone,
-        "degree": degree,
-        "title": title,
-        "skill_level": skill_level,
-        "introduction": introduction,
-        "service_start_date": service_start_date,
-        "years_served": years_served,
-        "bought_home_in_region": bought_home_in_region,
-        "scarce_skill": scarce_skill,
-        "certified_high_level_talent": certified_high_level_talent,
-        "applicant_kind": applicant_kind,
-        "programmes": programme or None,
-        "awards": [parse_award(text) for text in award] if award else None,
-    }
-    data.update({key: value for key, value in flags.items() if value is not None})
+        # canonical keys, so that an option overrides 学历 as well as degree
+        data.update({spelling.fact_key(key) or key: value for key, value in document.items()})
+    data.update(_given_facts(facts))
     if not data:
         fail([Problem("profile", "give a profile file or at least --region")])
 
-    with user_errors():
-        from eligibility.calculator import Calculator
+    with user_errors(flags={"changes": SET}):
+        from eligibility.evaluation.calculator import Calculator
 
         calculator = Calculator.from_directory(rules) if rules else Calculator.default()
         if set_fact:
-            from eligibility.whatif import parse_assignments, what_if
+            from eligibility.evaluation.whatif import what_if
 
             result = what_if(calculator, data, parse_assignments(set_fact), as_of=evaluation_date, explain=explain)
         else:
@@ -141,9 +183,9 @@ def check(
         return
     from rich.console import Console
 
-    from eligibility.render import print_report, print_what_if
+    from eligibility.presentation.terminal import print_report, print_what_if
 
     if set_fact:
-        print_what_if(result, Console(), language)
+        print_what_if(result, calculator.catalogue, Console(), language)
     else:
-        print_report(report, Console(), language)
+        print_report(report, calculator.catalogue, Console(), language)

@@ -1,10 +1,10 @@
-"""What every command shares: options, input reading, and errors as messages."""
+"""What every command shares: options, input reading, and the library's errors as messages."""
 
 from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
@@ -13,7 +13,9 @@ from typing import Annotated, Any, NoReturn
 import typer
 
 from eligibility.errors import EligibilityError, InputError, Problem, RulePackError, UnknownRuleError
-from eligibility.i18n import Language, default_language
+from eligibility.facts import spelling
+from eligibility.facts.vocabulary import FIELDS
+from eligibility.presentation.labels import Language, default_language
 
 EXIT_BAD_INPUT = 2
 EXIT_BAD_RULES = 1
@@ -24,7 +26,9 @@ LanguageOption = Annotated[
 RulesOption = Annotated[
     Path | None, typer.Option("--rules", help="Directory of rule packs to use instead of the installed ones.")
 ]
-AsOfOption = Annotated[str | None, typer.Option("--as-of", help="Evaluation date, YYYY-MM-DD (default: today).")]
+AsOfOption = Annotated[
+    str | None, typer.Option("--as-of", help=f"Evaluation date: {spelling.DATES_ALLOWED} (default: today).")
+]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 
 
@@ -36,18 +40,29 @@ def fail(problems: list[Problem] | list[str], code: int = EXIT_BAD_INPUT) -> NoR
 
 
 @contextmanager
-def user_errors() -> Iterator[None]:
-    """Turn the library's errors into messages and exit statuses; never a traceback."""
+def user_errors(flags: Mapping[str, str] | None = None) -> Iterator[None]:
+    """Turn the library's errors into messages and exit statuses; never a traceback.
+
+    `flags` names the option behind a library parameter (`output` -> `--out`), so a
+    problem the library reports by its parameter's name reads as the option typed.
+    """
     try:
         yield
     except InputError as error:
-        fail(error.problems, EXIT_BAD_INPUT)
+        fail([_as_typed(problem, flags or {}) for problem in error.problems], EXIT_BAD_INPUT)
     except RulePackError as error:
         fail([str(problem) for problem in error.problems], EXIT_BAD_RULES)
     except UnknownRuleError as error:
         fail([str(error)], EXIT_BAD_INPUT)
     except EligibilityError as error:
         fail([str(error)], EXIT_BAD_INPUT)
+
+
+def _as_typed(problem: Problem, flags: Mapping[str, str]) -> Problem:
+    head, dot, rest = problem.field.partition(".")
+    if head not in flags:
+        return problem
+    return Problem(f"{flags[head]} {rest}" if dot else flags[head], problem.message, problem.value)
 
 
 def parse_language(value: str | None) -> Language:
@@ -59,12 +74,13 @@ def parse_language(value: str | None) -> Language:
 
 
 def parse_as_of(value: str | None) -> date:
+    """The evaluation date in any spelling a profile's dates accept; today when not given."""
     if value is None:
         return date.today()
     try:
-        return date.fromisoformat(value)
-    except ValueError:
-        fail([Problem("--as-of", "not a date; use YYYY-MM-DD (a day that exists)", value)])
+        return spelling.day(FIELDS["service_start_date"], value)
+    except spelling.Misspelt as error:
+        fail([Problem("--as-of", str(error), value)])
 
 
 def read_document(path: Path) -> Any:

@@ -7,7 +7,6 @@ from typing import Annotated
 
 import typer
 
-from eligibility.cli.app import app
 from eligibility.cli.common import (
     AsOfOption,
     JsonOption,
@@ -22,7 +21,6 @@ from eligibility.cli.common import (
 from eligibility.errors import Problem
 
 
-@app.command()
 def compare(
     profile: Annotated[
         Path, typer.Argument(help="Applicant profile, YAML or JSON ('-' for stdin); its region is ignored.")
@@ -46,8 +44,8 @@ def compare(
     if not isinstance(document, dict):
         fail([Problem(str(profile), "a profile is a mapping of keys to values")])
     with user_errors():
-        from eligibility.calculator import Calculator
-        from eligibility.compare import compare_regions
+        from eligibility.evaluation.calculator import Calculator
+        from eligibility.evaluation.compare import compare_regions
 
         calculator = Calculator.from_directory(rules) if rules else Calculator.default()
         options = compare_regions(calculator, document, as_of=evaluation_date)
@@ -59,6 +57,6 @@ def compare(
         return
     from rich.console import Console
 
-    from eligibility.render import print_comparison
+    from eligibility.presentation.terminal import print_comparison
 
-    print_comparison(options, Console(), language)
+    print_comparison(options, calculator.catalogue, Console(), language)

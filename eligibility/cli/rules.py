@@ -7,7 +7,6 @@ from typing import Annotated
 
 import typer
 
-from eligibility.cli.app import app
 from eligibility.cli.common import (
     EXIT_BAD_RULES,
     JsonOption,
@@ -24,25 +23,25 @@ rules_app = typer.Typer(
     help="The rule catalogue: list and show rules with their sources; lint rule packs.",
     no_args_is_help=True,
 )
-app.add_typer(rules_app, name="rules")
 
 
 def _region(value: str | None) -> str | None:
-    """A region key, or its Chinese name, as the canonical key."""
-    from eligibility.vocabulary import REGIONS, VALUE_ALIASES
+    """A region in any spelling a profile accepts, as its code."""
+    from eligibility.facts import spelling
+    from eligibility.facts.vocabulary import FIELDS
 
     if value is None:
         return None
-    region = VALUE_ALIASES["region"].get(value.strip(), VALUE_ALIASES["region"].get(value.strip().lower()))
-    if region is None:
-        fail([Problem("--region", f"not a region; allowed: {', '.join(REGIONS)}", value)])
-    return region
+    try:
+        return spelling.choice(FIELDS["region"], value)
+    except spelling.Misspelt as error:
+        fail([Problem("--region", str(error), value)])
 
 
 @rules_app.command("list")
 def list_rules(
     region: Annotated[
-        str | None, typer.Option("--region", help="Only this region: aksu, tongchuan, linhe, qijiang, xiangqiao.")
+        str | None, typer.Option("--region", help="Only this region (its code or Chinese name, e.g. aksu, 阿克苏).")
     ] = None,
     json_output: JsonOption = False,
     lang: LanguageOption = None,
@@ -58,8 +57,8 @@ def list_rules(
     language = parse_language(lang)
     wanted = _region(region)
     with user_errors():
-        from eligibility.catalogue import Catalogue
-        from eligibility.rule_listing import rule_entries
+        from eligibility.packs.catalogue import Catalogue
+        from eligibility.presentation.rule_entries import rule_entries
 
         catalogue = Catalogue.from_directory(rules)
         entries = rule_entries(catalogue, wanted)
@@ -70,7 +69,7 @@ def list_rules(
         return
     from rich.console import Console
 
-    from eligibility.rule_listing import print_rule_table
+    from eligibility.presentation.terminal import print_rule_table
 
     print_rule_table(entries, Console(), language)
 
@@ -90,8 +89,8 @@ def show_rule(
     """
     language = parse_language(lang)
     with user_errors():
-        from eligibility.catalogue import Catalogue
-        from eligibility.rule_listing import rule_entry
+        from eligibility.packs.catalogue import Catalogue
+        from eligibility.presentation.rule_entries import rule_entry
 
         catalogue = Catalogue.from_directory(rules)
         entry = rule_entry(*catalogue.rule(rule_id))
@@ -100,7 +99,7 @@ def show_rule(
         return
     from rich.console import Console
 
-    from eligibility.rule_listing import print_rule_detail
+    from eligibility.presentation.terminal import print_rule_detail
 
     print_rule_detail(entry, Console(), language)
 
@@ -129,8 +128,8 @@ def lint_rules(
 
         eligibility rules lint rules/ --sources ../shared/seeds
     """
-    from eligibility.catalogue import default_rules_directory
-    from eligibility.lint import default_sources_directory, lint_directory
+    from eligibility.packs.catalogue import default_rules_directory
+    from eligibility.packs.lint import default_sources_directory, lint_directory
 
     result = lint_directory(directory or default_rules_directory(), sources or default_sources_directory())
     for problem in result.problems:

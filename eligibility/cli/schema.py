@@ -8,8 +8,6 @@ from typing import Annotated
 
 import typer
 
-from eligibility.cli.app import app
-
 
 class SchemaChoice(StrEnum):
     applicant = "applicant"
@@ -17,7 +15,6 @@ class SchemaChoice(StrEnum):
     rules = "rules"
 
 
-@app.command("schema")
 def schema_command(
     name: Annotated[
         SchemaChoice, typer.Argument(help="applicant (a profile), report (an evaluation) or rules (a rule-pack file).")
@@ -29,6 +26,6 @@ def schema_command(
 
         eligibility schema applicant > applicant.schema.json
     """
-    from eligibility.schemas import schema
+    from eligibility.presentation.schemas import schema
 
     typer.echo(json.dumps(schema(name.value), ensure_ascii=False, indent=2))

@@ -6,11 +6,9 @@ from typing import Annotated
 
 import typer
 
-from eligibility.cli.app import app
 from eligibility.cli.common import RulesOption, user_errors
 
 
-@app.command()
 def serve(
     host: Annotated[
         str,
@@ -31,8 +29,8 @@ def serve(
         curl -s localhost:8000/v1/evaluate -d '{"region": "aksu", "degree": "master"}'
     """
     with user_errors():
-        from eligibility.calculator import Calculator
-        from eligibility.service import create_app
+        from eligibility.evaluation.calculator import Calculator
+        from eligibility.http.app import create_app
 
         calculator = Calculator.from_directory(rules) if rules else Calculator.default()
         application = create_app(calculator)

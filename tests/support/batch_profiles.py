@@ -14,10 +14,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from eligibility.catalogue import Catalogue
-from eligibility.profile import anniversary
-from eligibility.rulepack import AllOf, AnyOf, Condition, Definition, DefinitionRef, FieldTest, NotOf
-from eligibility.vocabulary import AWARD_LEVELS, BOOLEAN_WORDS, FIELDS, FieldKind
+from eligibility.conditions.form import Test, walk
+from eligibility.facts.service_time import anniversary
+from eligibility.facts.spelling import BOOLEAN_WORDS
+from eligibility.facts.vocabulary import AWARD_LEVELS, FIELDS, FieldKind
+from eligibility.packs.catalogue import Catalogue
 
 
 @dataclass(frozen=True)
@@ -30,23 +31,12 @@ class Profile:
 def tested_codes(catalogue: Catalogue) -> list[str]:
     """Every programme code any loaded rule tests, so random profiles hit them."""
     codes: set[str] = set()
-
-    def walk(condition: Condition, definitions: dict[str, Definition]) -> None:
-        if isinstance(condition, FieldTest):
-            if condition.field == "programmes" and condition.operator == "has":
-                operand = condition.operand
-                codes.update(operand if isinstance(operand, tuple) else (operand,))
-        elif isinstance(condition, AllOf | AnyOf):
-            for part in condition.all if isinstance(condition, AllOf) else condition.any:
-                walk(part, definitions)
-        elif isinstance(condition, NotOf):
-            walk(condition.not_, definitions)
-        elif isinstance(condition, DefinitionRef):
-            walk(definitions[condition.definition].when, definitions)
-
-    for pack in catalogue.packs:
-        for rule in pack.rules:
-            walk(rule.when, pack.definitions)
+    for loaded in catalogue.loaded:
+        for condition in loaded.conditions:
+            for node in walk(condition):
+                if isinstance(node, Test) and node.field == "programmes":
+                    operand = node.operand
+                    codes.update(operand if isinstance(operand, tuple) else (str(operand),))
     return sorted(codes)
 
 
@@ -64,9 +54,9 @@ def boundary_dates(catalogue: Catalogue) -> list[date]:
 def _spelling(rng: random.Random, key: str) -> tuple[str, str]:
     """A canonical value and one way a roster may spell it (canonical, alias, other case)."""
     spec = FIELDS[key]
-    value = rng.choice(spec.canonical_values)
-    spellings = [value, value.upper(), *spec.values[value]]
-    return value, rng.choice(spellings)
+    declared = rng.choice(spec.values)
+    spellings = [declared.code, declared.code.upper(), *declared.spellings]
+    return declared.code, rng.choice(spellings)
 
 
 def _start_date(rng: random.Random, as_of: date) -> date:
@@ -99,7 +89,9 @@ def random_profiles(
         cells["id"] = f"P{number}"
         region = rng.choice(regions)
         mapping["region"] = region
-        cells["region"] = rng.choice([region, *FIELDS["region"].values[region]])
+        declared = FIELDS["region"].value(region)
+        assert declared is not None
+        cells["region"] = rng.choice([region, *declared.spellings])
         for key, spec in FIELDS.items():
             if key in ("id", "region") or rng.random() < 0.3:
                 continue  # unknown
@@ -125,8 +117,9 @@ def random_profiles(
                 awards = []
                 items = []
                 for _ in range(rng.randrange(0, 3)):
-                    level = rng.choice(list(AWARD_LEVELS))
-                    spelled = rng.choice([level, *AWARD_LEVELS[level]])
+                    declared = rng.choice(AWARD_LEVELS)
+                    level = declared.code
+                    spelled = rng.choice([level, *declared.spellings])
                     amount = rng.choice([None, 0, 5000, 100000, 200001])
                     name = rng.choice(["", "某奖"])
                     award: dict[str, Any] = {"level": spelled, "amount_yuan": amount}

@@ -1,13 +1,14 @@
-"""Reports as a terminal reads them: a table, then each benefit's source and assumptions."""
+"""Reports, comparisons and the rule catalogue as a terminal shows them (rich tables), in Chinese or English."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from eligibility.explain import field_name, value_name
-from eligibility.i18n import Language, label
-from eligibility.report import (
+from eligibility.conditions.wording import field_name, value_name
+from eligibility.evaluation.outcome import AmountState, amount_state
+from eligibility.evaluation.report import (
     STATUS_ORDER,
     ConditionExplanation,
     Entitlement,
@@ -17,35 +18,38 @@ from eligibility.report import (
     Report,
     RuleExplanation,
 )
-from eligibility.rulepack import Names
-from eligibility.vocabulary import FIELDS
+from eligibility.facts.vocabulary import FIELDS
+from eligibility.packs.catalogue import Catalogue
+from eligibility.presentation.labels import Language, label, words
+from eligibility.presentation.rule_entries import RuleEntry
 
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from eligibility.compare import RegionOption
-    from eligibility.whatif import WhatIf
+    from eligibility.evaluation.compare import RegionOption
+    from eligibility.evaluation.whatif import WhatIf
+
+
+_NO_ZONE = FIELDS["zone"].when_absent.code if FIELDS["zone"].when_absent else ""
 
 
 def fact_names(keys: Sequence[str], language: Language) -> str:
     """Profile keys as a reader asks for them: the Chinese column name first in zh."""
     if language == "en":
         return ", ".join(keys)
-    return "、".join(f"{FIELDS[key].zh_names[0]}（{key}）" if key in FIELDS else key for key in keys)
+    return "、".join(f"{FIELDS[key].zh}（{key}）" if key in FIELDS else key for key in keys)
 
 
-def amount_text(item: Entitlement, language: Language) -> str:
-    """The amount as shown to a person: digits, 'amount not published', or a dash."""
+def amount_text(item: Entitlement, catalogue: Catalogue, language: Language) -> str:
+    """The amount as shown to a person: digits, 'amount not published', 'amount unknown', or a dash."""
     if item.amount_yuan is not None:
         return f"{item.amount_yuan:,}"
-    if item.kind != "cash":
-        return label("no_amount", language)
-    if item.amount_note and item.amount_note.startswith("amount not published"):
-        return label("amount_not_published", language)
-    return label("amount_unknown", language)
+    state = amount_state(catalogue.rule(item.benefit_id)[1], item.amount_yuan)
+    words_for = {AmountState.none: "no_amount", AmountState.not_published: "amount_not_published"}
+    return label(words_for.get(state, "amount_unknown"), language)
 
 
-def print_report(report: Report, console: Console, language: Language) -> None:
+def print_report(report: Report, catalogue: Catalogue, console: Console, language: Language) -> None:
     """Print a report as a table with sources and assumptions below it."""
     from rich.table import Table
 
@@ -76,7 +80,7 @@ def print_report(report: Report, console: Console, language: Language) -> None:
                 status,
                 f"{name(item)}\n[dim]{item.benefit_id}[/dim]",
                 label(item.kind, language),
-                amount_text(item, language),
+                amount_text(item, catalogue, language),
             )
         console.print(table)
     console.print(f"[bold]{label('total', language)}: {report.total_cash_yuan:,} {label('yuan', language)}[/bold]")
@@ -93,10 +97,6 @@ def print_report(report: Report, console: Console, language: Language) -> None:
         print_near_misses(report.near_misses, console, language)
     if report.explanation is not None:
         print_explanation(report.explanation, console, language)
-
-
-def words(names: Names, language: Language) -> str:
-    return names.zh if language == "zh" else names.en
 
 
 _MARKS = {"true": "✓", "false": "✗", "unknown": "?"}
@@ -167,7 +167,7 @@ def print_near_misses(near_misses: tuple[NearMiss, ...], console: Console, langu
             console.print(f"    {label('or', language)}: {_way_text(way, language)}", markup=False)
 
 
-def print_what_if(result: WhatIf, console: Console, language: Language) -> None:
+def print_what_if(result: WhatIf, catalogue: Catalogue, console: Console, language: Language) -> None:
     """The changed facts, the report under them, then what changed against the original."""
     console.print(f"[bold]{label('what_if', language)}[/bold]")
     for change in result.changed_facts:
@@ -175,7 +175,7 @@ def print_what_if(result: WhatIf, console: Console, language: Language) -> None:
         after = words(value_name(change.key, change.after), language)
         console.print(f"  {words(field_name(change.key), language)}: {before} → {after}", markup=False)
     console.print()
-    print_report(result.report, console, language)
+    print_report(result.report, catalogue, console, language)
     console.print(f"\n[bold]{label('changes_against_original', language)}[/bold]")
     rows = [("gained", item) for item in result.gained]
     rows += [("lost", item) for item in result.lost]
@@ -199,7 +199,7 @@ def _status_amount(status: str | None, amount: int | None, language: Language) -
     return label(status, language) + (f" {amount:,}" if amount is not None else "")
 
 
-def print_comparison(options: list[RegionOption], console: Console, language: Language) -> None:
+def print_comparison(options: list[RegionOption], catalogue: Catalogue, console: Console, language: Language) -> None:
     """Regions ranked by total known cash, with granted benefits and those without a known amount."""
     from rich.table import Table
 
@@ -212,13 +212,89 @@ def print_comparison(options: list[RegionOption], console: Console, language: La
     table.add_column(label("unpriced", language), overflow="fold")
     for rank, option in enumerate(options, start=1):
         granted = [item for item in option.entitlements if item.status == "granted"]
-        zone = words(value_name("zone", option.zone), language) if option.zone else label("no_zone", language)
+        zone = words(value_name("zone", option.zone or _NO_ZONE), language)
         table.add_row(
             str(rank),
             f"{words(option.region_name, language)}\n[dim]{option.region}[/dim]",
             zone,
             f"{option.total_cash_yuan:,}",
-            "\n".join(f"{item.benefit_id} ({amount_text(item, language)})" for item in granted) or "—",
+            "\n".join(f"{item.benefit_id} ({amount_text(item, catalogue, language)})" for item in granted) or "—",
             "\n".join(option.unpriced_benefits) or "—",
         )
     console.print(table)
+
+
+def _effective(entry: RuleEntry, language: Language) -> str:
+    start = str(entry.effective_from) if entry.effective_from else label("open_start", language)
+    end = str(entry.effective_until) if entry.effective_until else label("open_end", language)
+    return f"{start} – {end}"
+
+
+def print_rule_table(entries: list[RuleEntry], console: Console, language: Language) -> None:
+    """The catalogue as a table: one row per rule, with its source and quote."""
+    from rich.table import Table
+
+    if not entries:
+        console.print(label("no_rules", language))
+        return
+    table = Table(show_lines=True, expand=True)
+    # Short words keep their width; the rest share the room, the quote the most.
+    for key, ratio in (
+        ("region", None),
+        ("benefit", 3),
+        ("kind", None),
+        ("applicant_kind", None),
+        ("amount_heading", 2),
+        ("status", None),
+        ("source", 5),
+    ):
+        table.add_column(label(key, language), overflow="fold", ratio=ratio, no_wrap=ratio is None)
+    for entry in entries:
+        table.add_row(
+            words(entry.region_name, language),
+            f"{words(entry.name, language)}\n[dim]{entry.id}[/dim]",
+            label(entry.kind, language),
+            words(value_name("applicant_kind", entry.applicant), language),
+            words(entry.amount_text, language),
+            label(entry.status, language),
+            f"{entry.source.document}\n“{entry.source.quote}”".replace("[", r"\["),
+        )
+    console.print(table)
+    console.print(f"{len(entries)} {label('rules_count', language)}")
+
+
+def print_rule_detail(entry: RuleEntry, console: Console, language: Language) -> None:
+    """One rule in full: every field, the condition and definitions, the quote, the assumptions."""
+    console.print(f"[bold]{entry.id}[/bold] — {words(entry.name, language)}")
+    rows = [
+        ("region", words(entry.region_name, language)),
+        ("kind", label(entry.kind, language)),
+        ("applicant_kind", words(value_name("applicant_kind", entry.applicant), language)),
+        ("amount_heading", words(entry.amount_text, language)),
+        ("status", label(entry.status, language)),
+        ("frequency", label(entry.frequency, language)),
+        ("effective", _effective(entry, language)),
+    ]
+    if entry.exclusivity_group:
+        rows.append(("exclusivity_group", entry.exclusivity_group))
+    if entry.amount and "note" in entry.amount:
+        rows.append(("note", str(entry.amount["note"])))
+    condition = (
+        json.dumps(entry.when, ensure_ascii=False) if entry.when != {"all": []} else label("no_condition", language)
+    )
+    rows.append(("condition", condition))
+    for name, definition in entry.definitions.items():
+        rows.append(
+            (
+                "definition",
+                f"{name} ({words(definition.name, language)}): {json.dumps(definition.when, ensure_ascii=False)}",
+            )
+        )
+    source = entry.source
+    published = f", {source.date}" if source.date else ""
+    rows.append(("source", f"{source.document} — {source.title} ({source.publisher}{published})"))
+    rows.append(("quote", f"“{source.quote}”"))
+    assumptions = entry.assumptions_zh if language == "zh" else entry.assumptions
+    rows.extend(("assumptions", assumption) for assumption in assumptions)
+    for key, value in rows:
+        console.print(f"  {label(key, language)}: {value}", markup=False)

@@ -1,33 +1,29 @@
 """The rule-pack schema: what a YAML pack may say, checked before anything runs.
 
 Conditions are a closed vocabulary (all / any / not / definition, and field tests
-eq, in, at_least, gte, lte, has). Nothing in a pack is ever evaluated as code.
+with the operators of conditions/operators.py). Facts, values and which operator
+fits which fact come from the vocabulary and the operator table. Nothing in a
+pack is ever evaluated as code.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date
-from functools import cached_property
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, model_validator
 
-from eligibility.vocabulary import AWARD_LEVELS, FIELDS, TESTABLE_FIELDS, FieldKind
+from eligibility.conditions.operators import OPERATORS, Scalar
+from eligibility.facts.names import Names
+from eligibility.facts.vocabulary import AWARD_LEVELS, FIELDS, REGIONS, TESTABLE_FIELDS, FieldKind
 
-Scalar = str | bool | int | float
 Path = tuple[str | int, ...]
+RuleKind = Literal["cash", "service", "in_kind", "honour"]
+Frequency = Literal["one_off", "annual", "monthly", "ongoing", "per_event"]
+RuleStatus = Literal["in_force", "proposed"]
 
 _STRICT = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
-OPERATORS = ("eq", "in", "at_least", "gte", "lte", "has")
-
-
-class Names(BaseModel):
-    """A name in Chinese and English."""
-
-    model_config = _STRICT
-    zh: str
-    en: str
 
 
 class Assumption(BaseModel):
@@ -68,11 +64,11 @@ class FieldTest(BaseModel):
     def operand_of(self, operator: str) -> Any:
         return self.in_ if operator == "in" else getattr(self, operator)
 
-    @cached_property  # asked on every evaluation: computed once per test
+    @property
     def operator(self) -> str:
         return next(name for name in OPERATORS if self.operand_of(name) is not None)
 
-    @cached_property
+    @property
     def operand(self) -> Any:
         return self.operand_of(self.operator)
 
@@ -144,7 +140,9 @@ class MatchingAmount(BaseModel):
     """Matching funds: `ratio` times the applicant's award amounts at the given levels."""
 
     model_config = _STRICT
-    matching_award_levels: tuple[Literal["national", "provincial", "municipal", "prefecture", "district"], ...]
+    matching_award_levels: tuple[str, ...] = Field(
+        json_schema_extra={"items": {"enum": [level.code for level in AWARD_LEVELS], "type": "string"}}
+    )
     ratio: float = Field(default=1.0, gt=0)
 
 
@@ -184,11 +182,13 @@ class Rule(BaseModel):
     model_config = _STRICT
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$")
     name: Names
-    kind: Literal["cash", "service", "in_kind", "honour"]
-    applicant: Literal["person", "organisation"] = "person"
+    kind: RuleKind
+    applicant: str = Field(
+        default=str(FIELDS["applicant_kind"].default), json_schema_extra={"enum": list(FIELDS["applicant_kind"].codes)}
+    )
     amount: Amount | None = None
-    frequency: Literal["one_off", "annual", "monthly", "ongoing", "per_event"] = "one_off"
-    status: Literal["in_force", "proposed"] = "in_force"
+    frequency: Frequency = "one_off"
+    status: RuleStatus = "in_force"
     effective: Effective = Effective()
     when: Condition = AllOf(all=())
     exclusivity_group: str | None = None
@@ -222,7 +222,7 @@ class RulePack(BaseModel):
     """All the rules of one region."""
 
     model_config = _STRICT
-    region: Literal["aksu", "tongchuan", "linhe", "qijiang", "xiangqiao"]
+    region: str = Field(json_schema_extra={"enum": [region.code for region in REGIONS]})
     name: Names
     version: str
     sources: tuple[SourceDocument, ...] = Field(min_length=1)
@@ -234,9 +234,15 @@ AllOf.model_rebuild()
 AnyOf.model_rebuild()
 NotOf.model_rebuild()
 
+# The test syntax offers exactly the operators of the table.
+if {name.removesuffix("_") for name in FieldTest.model_fields} - {"field"} != set(OPERATORS):  # pragma: no cover
+    raise AssertionError("FieldTest's operators and conditions.operators.OPERATORS differ")
+
 
 def check_pack(pack: RulePack) -> Iterator[tuple[Path, str]]:
-    """Checks beyond the schema: fields, values, operators, definitions, ids, sources."""
+    """Checks beyond the schema: the region, fields, values, operators, definitions, ids, sources."""
+    if pack.region not in FIELDS["region"].codes:
+        yield ("region",), f"not a region: {pack.region!r}; allowed: {', '.join(FIELDS['region'].codes)}"
     documents = {source.document for source in pack.sources}
     seen: set[str] = set()
     for name, definition in pack.definitions.items():
@@ -248,11 +254,22 @@ def check_pack(pack: RulePack) -> Iterator[tuple[Path, str]]:
         seen.add(rule.id)
         if not rule.id.startswith(pack.region + "."):
             yield (*at, "id"), f"rule id {rule.id} must start with the pack's region '{pack.region}.'"
+        if rule.applicant not in FIELDS["applicant_kind"].codes:
+            allowed = ", ".join(FIELDS["applicant_kind"].codes)
+            yield (*at, "applicant"), f"not an applicant kind: {rule.applicant!r}; allowed: {allowed}"
         if rule.source.document not in documents:
             yield (
                 (*at, "source", "document"),
                 (f"document {rule.source.document} is not among the pack's sources: {', '.join(sorted(documents))}"),
             )
+        if isinstance(rule.amount, MatchingAmount):
+            levels = FIELDS["awards"].codes
+            for level in rule.amount.matching_award_levels:
+                if level not in levels:
+                    yield (
+                        (*at, "amount", "matching_award_levels"),
+                        f"{level!r} is not an award level; allowed: {', '.join(levels)}",
+                    )
         yield from _check_condition(rule.when, pack, (*at, "when"))
 
 
@@ -272,38 +289,23 @@ def _check_condition(condition: Condition, pack: RulePack, at: Path) -> Iterator
         yield from _check_field_test(condition, (*at, condition.operator))
 
 
-_OPERATORS_BY_KIND = {
-    FieldKind.ordered: {"eq", "in", "at_least"},
-    FieldKind.choice: {"eq", "in"},
-    FieldKind.boolean: {"eq"},
-    FieldKind.number: {"gte", "lte"},
-    FieldKind.codes: {"has"},
-    FieldKind.awards: {"has"},
-}
-
-
 def _check_field_test(test: FieldTest, at: Path) -> Iterator[tuple[Path, str]]:
     if test.field not in TESTABLE_FIELDS:
         yield (*at[:-1], "field"), f"unknown field {test.field}; allowed: {', '.join(sorted(TESTABLE_FIELDS))}"
         return
     spec = FIELDS[test.field]
-    allowed_operators = _OPERATORS_BY_KIND[spec.kind]
-    if test.operator not in allowed_operators:
+    kinds_operators = sorted(name for name, operator in OPERATORS.items() if spec.kind in operator.kinds)
+    if spec.kind not in OPERATORS[test.operator].kinds:
         yield (
             at,
-            f"{test.field} is {spec.kind.value}: operator {test.operator} not allowed; use {', '.join(sorted(allowed_operators))}",
+            f"{test.field} is {spec.kind.value}: operator {test.operator} not allowed; use {', '.join(kinds_operators)}",
         )
         return
     operand = test.operand
     if spec.kind is FieldKind.boolean and not isinstance(operand, bool):
         yield at, f"{test.field} is a yes/no fact: compare with true or false, not {operand!r}"
-    values: tuple[str, ...] = ()
-    if spec.kind in (FieldKind.ordered, FieldKind.choice):
-        values = spec.canonical_values
-    elif spec.kind is FieldKind.awards:
-        values = tuple(AWARD_LEVELS)
-    if values:
+    if spec.values:
         operands = operand if isinstance(operand, tuple) else (operand,)
         for value in operands:
-            if value not in values:
-                yield at, f"{test.field}: {value!r} is not a value; allowed: {', '.join(values)}"
+            if value not in spec.codes:
+                yield at, f"{test.field}: {value!r} is not a value; allowed: {', '.join(spec.codes)}"

@@ -11,7 +11,10 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from eligibility.rulepack import Names, Scalar
+from eligibility.conditions.operators import Scalar
+from eligibility.facts.names import Names
+from eligibility.facts.vocabulary import FIELDS
+from eligibility.packs.schema import RuleKind
 
 Status = Literal["granted", "superseded", "proposed", "needs_info"]
 STATUS_ORDER: dict[str, int] = {"granted": 0, "needs_info": 1, "proposed": 2, "superseded": 3}
@@ -34,8 +37,8 @@ class Entitlement(BaseModel):
     benefit_id: str
     region: str
     name: Names
-    kind: Literal["cash", "service", "in_kind", "honour"]
-    applicant: Literal["person", "organisation"]
+    kind: RuleKind
+    applicant: str = Field(json_schema_extra={"enum": list(FIELDS["applicant_kind"].codes)})
     status: Status
     amount_yuan: int | None = Field(description="Known amount in yuan; null when not published or not computable.")
     amount_note: str | None = Field(default=None, description="Why the amount is null, or how it was computed.")

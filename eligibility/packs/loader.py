@@ -15,8 +15,10 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from eligibility.conditions.form import Group
 from eligibility.errors import RulePackError, RuleProblem
-from eligibility.rulepack import RulePack, check_pack
+from eligibility.packs.normalise import cycle_problems, rule_conditions
+from eligibility.packs.schema import RulePack, check_pack
 
 try:  # the C parser when PyYAML was built with libyaml
     _BaseLoader: type[yaml.SafeLoader] = yaml.CSafeLoader  # type: ignore[assignment]
@@ -58,11 +60,12 @@ class _LineRecordingLoader(_BaseLoader):  # type: ignore[misc,valid-type]
 
 @dataclass(frozen=True)
 class LoadedPack:
-    """A validated pack and the file it came from."""
+    """A validated pack, the file it came from, and each rule's condition in the normalised form (pack order)."""
 
     pack: RulePack
     path: Path
     digest: str
+    conditions: tuple[Group, ...]
 
 
 def read_yaml(path: Path) -> tuple[Any, dict[LinePath, int], list[RuleProblem]]:
@@ -126,10 +129,12 @@ def load_pack_file(path: Path) -> LoadedPack:
             ]
         ) from None
     semantic = [RuleProblem(str(path), line_of(lines, where), message) for where, message in check_pack(pack)]
+    if not semantic:  # a cycle is looked for once every definition a rule names exists
+        semantic = [RuleProblem(str(path), line_of(lines, where), message) for where, message in cycle_problems(pack)]
     if semantic:
         raise RulePackError(semantic)
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    return LoadedPack(pack=pack, path=path, digest=digest)
+    return LoadedPack(pack=pack, path=path, digest=digest, conditions=rule_conditions(pack))
 
 
 def _schema_message(detail: Any) -> str:

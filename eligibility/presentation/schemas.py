@@ -10,10 +10,9 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from eligibility.profile import ApplicantProfile
-from eligibility.report import Report
-from eligibility.rulepack import RulePack
-from eligibility.vocabulary import FIELDS
+from eligibility.evaluation.report import Report
+from eligibility.facts.profile import ApplicantProfile
+from eligibility.packs.schema import RulePack
 
 SchemaName = Literal["applicant", "report", "rules"]
 SCHEMA_NAMES: tuple[SchemaName, ...] = ("applicant", "report", "rules")
@@ -22,16 +21,7 @@ DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 def applicant_schema() -> dict[str, Any]:
     """What one applicant profile may contain (input of evaluate)."""
-    schema = ApplicantProfile.model_json_schema(mode="validation")
-    for key, spec in FIELDS.items():
-        prop = schema["properties"].get(key)
-        if prop is None:
-            continue
-        words = [spec.description, f"Chinese column: {' / '.join(spec.zh_names)}."]
-        if spec.values:
-            spellings = "; ".join(f"{value}: {'/'.join(aliases)}" for value, aliases in spec.values.items())
-            words.append(f"Chinese values: {spellings}.")
-        prop["description"] = " ".join(word for word in words if word)
+    schema = ApplicantProfile.model_json_schema(mode="validation")  # each property described by the vocabulary
     schema["description"] = (
         "An applicant profile in canonical form. A field left out is unknown (rules depending on it end as "
         "needs_info); zone left out means outside any zone. Chinese keys and values (see each property) are "

@@ -4,7 +4,7 @@ The loader's own checks (YAML syntax, duplicate keys, the schema, unknown fields
 undefined definitions, duplicate ids, regions and ids defined twice) are run
 file by file so that one broken pack does not hide the others' problems; then,
 where the seed documents are available, every quote is looked up in its source
-(eligibility.provenance).
+(packs/provenance.py).
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from eligibility.errors import RuleProblem
-from eligibility.loader import LoadedPack, line_of, load_pack_files, pack_files, read_yaml
-from eligibility.provenance import SourceLibrary
+from eligibility.packs.loader import LoadedPack, line_of, load_pack_files, pack_files, read_yaml
+from eligibility.packs.provenance import SourceLibrary
 
 
 @dataclass(frozen=True)
@@ -46,7 +46,7 @@ class LintResult:
 
 def default_sources_directory() -> Path | None:
     """The seed documents next to a checkout (../shared/seeds), when they are there."""
-    from eligibility.catalogue import default_rules_directory
+    from eligibility.packs.catalogue import default_rules_directory
 
     candidate = default_rules_directory().resolve().parent.parent / "shared" / "seeds"
     return candidate if candidate.is_dir() else None

@@ -1,10 +1,17 @@
-"""Words the front ends show, in Chinese and English."""
+"""The one table of words the front ends show, in Chinese and English.
+
+Names of facts and their values are the vocabulary's (facts/vocabulary.py) and
+words of conditions the operator table's; everything else a person reads is here.
+"""
 
 from __future__ import annotations
 
 import locale
 import os
 from typing import Literal
+
+from eligibility.facts.names import Names
+from eligibility.facts.vocabulary import FIELDS
 
 Language = Literal["zh", "en"]
 
@@ -65,14 +72,43 @@ LABELS: dict[str, dict[Language, str]] = {
     "zone": {"zh": "园区", "en": "Zone"},
     "granted_benefits": {"zh": "可享受的待遇", "en": "Granted benefits"},
     "unpriced": {"zh": "金额未知的待遇", "en": "Benefits without a known amount"},
-    "no_zone": {"zh": "不在园区", "en": "no zone"},
     "compare_title": {"zh": "各地区对比（按已知现金合计排序）", "en": "Regions compared (by total known cash)"},
+    # the rule catalogue
+    "in_force": {"zh": "现行", "en": "in force"},
+    "id": {"zh": "编号", "en": "ID"},
+    "amount_heading": {"zh": "金额", "en": "Amount"},
+    "frequency": {"zh": "频次", "en": "Frequency"},
+    "effective": {"zh": "有效期", "en": "In force"},
+    "open_start": {"zh": "（未注明起始日期）", "en": "(no start date)"},
+    "open_end": {"zh": "至今", "en": "open"},
+    "exclusivity_group": {"zh": "就高不重复组", "en": "Exclusivity group (highest only)"},
+    "condition": {"zh": "条件", "en": "Condition"},
+    "no_condition": {"zh": "（无其他条件）", "en": "(no further condition)"},
+    "definition": {"zh": "定义", "en": "Definition"},
+    "quote": {"zh": "原文", "en": "Quote"},
+    "rules_count": {"zh": "条规则", "en": "rule(s)"},
+    "no_rules": {"zh": "没有规则。", "en": "No rules."},
+    # the batch summary
+    "rows": {"zh": "行数", "en": "Rows"},
+    "rows_with_errors": {"zh": "错误行", "en": "Rows with errors"},
+    "granted_count": {"zh": "可享受人数", "en": "Granted"},
+    "cash_yuan": {"zh": "现金（元）", "en": "Cash (yuan)"},
+    "needs_info_count": {"zh": "需补充信息", "en": "Needs info"},
 }
 
 
+def words(names: Names, language: Language) -> str:
+    """A bilingual name in `language`."""
+    return names.zh if language == "zh" else names.en
+
+
 def label(key: str, language: Language) -> str:
-    """The word for `key` in `language`; the key itself when there is none."""
-    return LABELS.get(key, {}).get(language, key)
+    """The word for `key` in `language`: this table's, else a fact's name, else the key itself."""
+    if key in LABELS:
+        return LABELS[key][language]
+    if key in FIELDS:
+        return words(FIELDS[key].names, language)
+    return key
 
 
 def default_language() -> Language:

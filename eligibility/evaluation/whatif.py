@@ -1,31 +1,30 @@
 """What if: the same applicant with some facts changed, and what that changes.
 
-`parse_assignments` reads `key=value` texts (keys and values in the same
-spellings a profile accepts, Chinese included; an empty value makes the fact
-unknown); `what_if` evaluates the original and the changed profile and lists
-the entitlements gained, lost and changed, and the change in total known cash.
+`what_if` takes the changes as a mapping of keys to values, in the spellings a
+profile accepts (Chinese included; None makes a fact unknown), evaluates the
+original and the changed profile, and lists the entitlements gained, lost and
+changed, and the change in total known cash. A problem with a change is named
+`changes.<key>`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
 from eligibility.errors import InputError, Problem
-from eligibility.profile import ApplicantProfile, parse_profile
-from eligibility.report import FactValue, Report, Status
-from eligibility.vocabulary import FIELDS, ZH_KEY_TO_KEY
-
-if TYPE_CHECKING:
-    from eligibility.calculator import Calculator
+from eligibility.evaluation.calculator import Calculator
+from eligibility.evaluation.explanation import fact_value
+from eligibility.evaluation.report import FactValue, Report, Status
+from eligibility.facts.profile import ApplicantProfile
+from eligibility.facts.spelling import fact_key
+from eligibility.facts.vocabulary import FIELDS
 
 _FROZEN = ConfigDict(extra="forbid", frozen=True)
-# Awards are records (level, name, amount): they do not fit in one key=value.
-NOT_SETTABLE = frozenset({"awards"})
-OPTION = "--set"
+CHANGES = "changes"
 
 
 class FactChange(BaseModel):
@@ -61,32 +60,8 @@ class WhatIf(BaseModel):
     total_cash_delta_yuan: int
 
 
-def settable_keys() -> list[str]:
-    return [key for key in FIELDS if key not in NOT_SETTABLE]
-
-
-def parse_assignments(texts: Iterable[str]) -> dict[str, Any]:
-    """`key=value` texts to canonical keys and raw values; every bad one reported at once."""
-    changes: dict[str, Any] = {}
-    problems: list[Problem] = []
-    for text in texts:
-        raw_key, equals, value = text.partition("=")
-        key = ZH_KEY_TO_KEY.get(raw_key.strip(), raw_key.strip())
-        if not equals or not raw_key.strip():
-            problems.append(Problem(OPTION, "use KEY=VALUE, e.g. title=associate_senior", text))
-        elif key in NOT_SETTABLE:
-            problems.append(Problem(OPTION, f"{key} cannot be set as KEY=VALUE; give it in the profile", text))
-        elif key not in FIELDS:
-            problems.append(Problem(OPTION, "unknown key; allowed: " + ", ".join(settable_keys()), text))
-        else:
-            changes[key] = value.strip() or None
-    if problems:
-        raise InputError(problems)
-    return changes
-
-
-def changed_profile(profile: ApplicantProfile, changes: Mapping[str, Any]) -> ApplicantProfile:
-    """The profile with `changes` applied, validated like any profile (a bad value names its key)."""
+def changed_profile(calculator: Calculator, profile: ApplicantProfile, changes: Mapping[str, Any]) -> ApplicantProfile:
+    """The profile with `changes` (canonical keys) applied, validated like any profile (a bad value names its key)."""
     data = profile.model_dump(exclude_none=True)
     for key, value in changes.items():
         if value is None:
@@ -98,16 +73,11 @@ def changed_profile(profile: ApplicantProfile, changes: Mapping[str, Any]) -> Ap
     # A zone belongs to its region: moving region without naming a zone leaves the zone.
     if "region" in changes and "zone" not in changes:
         data.pop("zone", None)
-    return parse_profile(data)
+    return calculator.parse(data)
 
 
 def _fact(profile: ApplicantProfile, key: str) -> FactValue:
-    value = getattr(profile, key)
-    if value is None or isinstance(value, str | bool | int | float):
-        return value
-    if isinstance(value, tuple):
-        return tuple(str(item) for item in value)
-    return str(value)
+    return fact_value(getattr(profile, key))
 
 
 def entitlement_changes(original: Report, changed: Report) -> tuple[list[EntitlementChange], ...]:
@@ -143,18 +113,18 @@ def what_if(
 ) -> WhatIf:
     """Evaluate the applicant as given and with `changes`; say what differs."""
     as_of = as_of or date.today()
-    if not isinstance(profile, ApplicantProfile):
-        profile = parse_profile(profile)
-    unknown = [key for key in changes if key not in FIELDS or key in NOT_SETTABLE]
-    if unknown:
-        raise InputError(
-            [Problem(OPTION, "unknown key; allowed: " + ", ".join(settable_keys()), key) for key in unknown]
-        )
+    profile = calculator.parse(profile)
+    canonical: dict[str, Any] = {}
+    for raw_key, value in changes.items():
+        key = fact_key(raw_key)
+        if key is None:
+            raise InputError([Problem(CHANGES, "unknown key; allowed: " + ", ".join(FIELDS), raw_key)])
+        canonical[key] = value
     try:
-        changed = changed_profile(profile, changes)
-    except InputError as error:  # say that the bad value came from --set, not from the profile
+        changed = changed_profile(calculator, profile, canonical)
+    except InputError as error:  # say that the bad value came from the changes, not from the profile
         raise InputError(
-            [Problem(f"{OPTION} {problem.field}", problem.message, problem.value) for problem in error.problems]
+            [Problem(f"{CHANGES}.{problem.field}", problem.message, problem.value) for problem in error.problems]
         ) from None
     original_report = calculator.evaluate(profile, as_of=as_of)
     changed_report = calculator.evaluate(changed, as_of=as_of, explain=explain)

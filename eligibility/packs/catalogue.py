@@ -7,15 +7,15 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from eligibility.errors import UnknownRuleError
-from eligibility.loader import LoadedPack, load_directory
-from eligibility.rulepack import Definition, Rule, RulePack
+from eligibility.packs.loader import LoadedPack, load_directory
+from eligibility.packs.schema import Rule, RulePack
 
 
 def default_rules_directory() -> Path:
     """The packs installed with the package, or the repository's rules/ in a checkout."""
-    here = Path(__file__).resolve().parent
-    installed = here / "_rules"
-    return installed if installed.is_dir() else here.parent / "rules"
+    package = Path(__file__).resolve().parent.parent
+    installed = package / "_rules"
+    return installed if installed.is_dir() else package.parent / "rules"
 
 
 class Catalogue:
@@ -23,6 +23,7 @@ class Catalogue:
 
     def __init__(self, loaded: Sequence[LoadedPack]) -> None:
         self.loaded = tuple(loaded)
+        self._loaded: dict[str, LoadedPack] = {item.pack.region: item for item in self.loaded}
         self._packs: dict[str, RulePack] = {item.pack.region: item.pack for item in self.loaded}
         self._rules = {rule.id: (item.pack, rule) for item in self.loaded for rule in item.pack.rules}
         digest = hashlib.sha256("".join(sorted(item.digest for item in self.loaded)).encode()).hexdigest()
@@ -45,6 +46,10 @@ class Catalogue:
     def pack(self, region: str) -> RulePack | None:
         return self._packs.get(region)
 
+    def loaded_pack(self, region: str) -> LoadedPack | None:
+        """The region's pack with its normalised conditions; None when no pack is loaded for it."""
+        return self._loaded.get(region)
+
     def rules(self) -> Iterator[tuple[RulePack, Rule]]:
         yield from self._rules.values()
 
@@ -53,7 +58,3 @@ class Catalogue:
             return self._rules[rule_id]
         except KeyError:
             raise UnknownRuleError(rule_id) from None
-
-    def definitions(self, region: str) -> dict[str, Definition]:
-        pack = self._packs.get(region)
-        return dict(pack.definitions) if pack else {}

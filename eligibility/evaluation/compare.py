@@ -10,20 +10,19 @@ zone before a zone.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from eligibility.logic import OUTSIDE_ANY_ZONE
-from eligibility.profile import ApplicantProfile, parse_profile
-from eligibility.report import Entitlement
-from eligibility.rulepack import AllOf, AnyOf, Condition, DefinitionRef, FieldTest, Names, NotOf, RulePack
-from eligibility.vocabulary import ZH_KEY_TO_KEY
-
-if TYPE_CHECKING:
-    from eligibility.calculator import Calculator
+from eligibility.conditions.form import Test, walk
+from eligibility.evaluation.calculator import Calculator
+from eligibility.evaluation.report import Entitlement
+from eligibility.facts.names import Names
+from eligibility.facts.profile import ApplicantProfile
+from eligibility.facts.spelling import fact_key
+from eligibility.packs.loader import LoadedPack
 
 
 class RegionOption(BaseModel):
@@ -38,27 +37,15 @@ class RegionOption(BaseModel):
     unpriced_benefits: tuple[str, ...] = ()
 
 
-def _zones_in(condition: Condition, pack: RulePack) -> Iterator[str]:
-    if isinstance(condition, FieldTest):
-        if condition.field == "zone":
-            operand = condition.operand
-            yield from operand if isinstance(operand, tuple) else (str(operand),)
-    elif isinstance(condition, DefinitionRef):
-        yield from _zones_in(pack.definitions[condition.definition].when, pack)
-    elif isinstance(condition, NotOf):
-        yield from _zones_in(condition.not_, pack)
-    elif isinstance(condition, AllOf | AnyOf):
-        for part in condition.all if isinstance(condition, AllOf) else condition.any:
-            yield from _zones_in(part, pack)
-
-
-def zones_of(pack: RulePack) -> list[str]:
+def zones_of(loaded: LoadedPack) -> list[str]:
     """The zones a pack's rules test, in the order they first appear."""
     found: list[str] = []
-    for rule in pack.rules:
-        for zone in _zones_in(rule.when, pack):
-            if zone != OUTSIDE_ANY_ZONE and zone not in found:
-                found.append(zone)
+    for condition in loaded.conditions:
+        for node in walk(condition):
+            if isinstance(node, Test) and node.field == "zone":
+                for zone in node.operand if isinstance(node.operand, tuple) else (str(node.operand),):
+                    if zone not in found:
+                        found.append(zone)
     return found
 
 
@@ -69,12 +56,13 @@ def compare_regions(
     as_of = as_of or date.today()
     if not isinstance(profile, ApplicantProfile):
         data = dict(profile)
-        if calculator.catalogue.packs and not any(ZH_KEY_TO_KEY.get(str(key), key) == "region" for key in data):
+        if calculator.catalogue.packs and not any(fact_key(key) == "region" for key in data):
             data["region"] = calculator.catalogue.packs[0].region  # any region: each is tried in turn
-        profile = parse_profile(data)
+        profile = calculator.parse(data)
     options: list[RegionOption] = []
-    for pack in calculator.catalogue.packs:
-        for zone in [None, *zones_of(pack)]:
+    for loaded in calculator.catalogue.loaded:
+        pack = loaded.pack
+        for zone in [None, *zones_of(loaded)]:
             placed = profile.model_copy(update={"region": pack.region, "zone": zone})
             report = calculator.evaluate(placed, as_of=as_of)
             granted = [item for item in report.entitlements if item.status == "granted"]

@@ -1,0 +1,60 @@
+"""Conditions in words, Chinese and English: 学历为博士 / degree is doctorate.
+
+The names come from the vocabulary (facts and values) and the phrasing from the
+operator table; this module only puts them together.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Final
+
+from eligibility.conditions.form import Test
+from eligibility.facts.names import Names
+from eligibility.facts.vocabulary import FIELDS
+
+UNKNOWN: Final = Names(zh="未知", en="unknown")
+GROUPS: Final = {
+    "all": Names(zh="同时满足以下全部条件", en="all of"),
+    "any": Names(zh="满足以下任一条件", en="any of"),
+    "not": Names(zh="不满足以下条件", en="not"),
+}
+
+
+def field_name(field: str) -> Names:
+    """A fact's name: its Chinese column name, and its key in words."""
+    return FIELDS[field].names
+
+
+def value_name(field: str, value: Any, joiner: tuple[str, str] = ("、", ", ")) -> Names:
+    """A fact's value in words: the vocabulary's names of the value; several joined by `joiner`."""
+    if value is None:
+        return UNKNOWN
+    if isinstance(value, bool):
+        return Names(zh="是", en="yes") if value else Names(zh="否", en="no")
+    if isinstance(value, float | int):
+        text = f"{value:g}"
+        return Names(zh=text, en=text)
+    if isinstance(value, tuple | list):
+        if not value:
+            return Names(zh="无", en="none")
+        names = [value_name(field, item) for item in value]
+        return Names(zh=joiner[0].join(name.zh for name in names), en=joiner[1].join(name.en for name in names))
+    declared = FIELDS[field].value(str(value))
+    if declared is not None:
+        return declared.names
+    return Names(zh=str(value), en=str(value).replace("_", " "))  # e.g. a programme code
+
+
+def requirement(test: Test) -> Names:
+    """What a test requires, without the fact's name: 副高级及以上 / associate senior or higher."""
+    value = value_name(test.field, test.operand, test.operator.joiner)
+    zh, en = test.operator.requirement
+    return Names(zh=zh.format(value=value.zh), en=en.format(value=value.en))
+
+
+def sentence(test: Test) -> Names:
+    """A test as a sentence: 学历为博士 / degree is doctorate."""
+    name = field_name(test.field)
+    value = value_name(test.field, test.operand, test.operator.joiner)
+    zh, en = test.operator.sentence
+    return Names(zh=zh.format(field=name.zh, value=value.zh), en=en.format(field=name.en, value=value.en))

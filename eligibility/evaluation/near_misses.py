@@ -1,0 +1,173 @@
+"""When: rules one condition away, what would meet it, and from which day.
+
+A near miss is a rule in force that fails today, where meeting one failing test
+alone (setting that fact to the least value that meets it, all else as given)
+would make the rule hold, or leave it needing only unknown facts. Its
+`status_if_satisfied` says which, and `missing_facts` lists the facts still to
+ask for. When that test is service time and the start date is known,
+`eligible_from` is the anniversary on which it is met.
+
+Not offered as changes: tests under a negation; facts the vocabulary marks as
+conferred (who the applicant is, programme membership, awards); anything that
+would lower a fact that only grows (a degree, a title, years served: a
+doctorate is not "one step from" the master's tier). Exclusivity: a rule whose
+group already has a granted benefit of equal or higher amount is left out, since
+meeting it would change nothing.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from eligibility.conditions.form import Group, Named, Node, Test
+from eligibility.evaluation.explanation import explain_test, fact_value
+from eligibility.evaluation.outcome import amount_rank
+from eligibility.facts.derive import Facts
+from eligibility.facts.service_time import anniversary
+from eligibility.facts.vocabulary import FIELDS
+from eligibility.packs.schema import Rule
+
+
+@dataclass(frozen=True)
+class NearMissSearch:
+    """What the search needs of one rule, worked out once when the rule is compiled.
+
+    `changeable`: the distinct tests a near miss may offer to meet, in rule order.
+    `required`: the tests the rule holds only if they hold (reached through `all` and definitions).
+    """
+
+    rule: Rule
+    condition: Node
+    changeable: tuple[Test, ...]
+    required: tuple[Test, ...]
+
+    @classmethod
+    def of(cls, rule: Rule, condition: Node) -> NearMissSearch:
+        distinct: dict[tuple[str, str, str], Test] = {}
+        for test in _tests_outside_negation(condition):
+            if not FIELDS[test.field].conferred:
+                distinct.setdefault(test.key, test)
+        required = tuple(test for test in _required_tests(condition))
+        return cls(rule, condition, tuple(distinct.values()), required)
+
+    def cannot_be_lifted(self, facts: Facts) -> bool:
+        """True when no single change can lift the rule, so its counterfactuals are not worth asking.
+
+        A failing required test stays false unless its own fact changes: if required
+        tests on two different facts fail, or one on a fact never offered as a
+        change, the rule fails whatever one fact is changed.
+        """
+        failing = {test.field for test in self.required if test.outcome(facts, {})[0] is False}
+        return len(failing) > 1 or any(FIELDS[field].conferred for field in failing)
+
+    def ways(self, facts: Facts, service_start: date | None) -> list[dict[str, Any]]:
+        """Each single failing test that, met alone, lifts the rule out of failure (a NearMissWay's fields)."""
+        found: list[dict[str, Any]] = []
+        for test in self.changeable:
+            if test.outcome(facts, {})[0] is not False:
+                continue
+            spec = FIELDS[test.field]
+            current = facts[test.field]
+            meeting = test.operator.meets(spec, test.operand, current)
+            if spec.only_grows and not _grows(test.field, current, meeting):
+                continue
+            changed = {**facts, test.field: meeting}
+            outcome, still_missing = self.condition.outcome(changed, {})
+            if outcome is False:
+                continue
+            eligible_from = _service_anniversary(test, service_start)
+            if eligible_from is not None and not self.rule.effective.covers(eligible_from):
+                continue  # the rule ends before the service time is reached
+            found.append(
+                {
+                    "failing_condition": explain_test(test, facts, {}),
+                    "satisfied_by": {test.field: fact_value(meeting)},
+                    "status_if_satisfied": "granted" if outcome else "needs_info",
+                    "missing_facts": () if outcome else still_missing,
+                    "eligible_from": eligible_from,
+                }
+            )
+        return found
+
+
+def near_misses(
+    searches: Sequence[NearMissSearch],
+    truths: Sequence[bool | None],
+    amounts: Sequence[int | None],
+    facts: Facts,
+    service_start: date | None,
+    as_of: date,
+    entitlements: Sequence[Mapping[str, Any]],
+) -> tuple[dict[str, Any], ...]:
+    """The rules of the region in force at `as_of`, failing today, that one condition would lift.
+
+    `truths` and `amounts` are each rule's, in pack order. Like the entitlements
+    they are given, the results are the fields of NearMiss models, validated
+    once with the whole report.
+    """
+    listed = {item["benefit_id"] for item in entitlements}
+    granted_by_group: dict[str, int] = {}
+    for item in entitlements:
+        group = item["exclusivity_group"]
+        if item["status"] == "granted" and group is not None:
+            granted_by_group[group] = max(granted_by_group.get(group, -1), amount_rank(item["amount_yuan"]))
+    found: list[dict[str, Any]] = []
+    for search, holds, amount in zip(searches, truths, amounts, strict=True):
+        rule = search.rule
+        if rule.id in listed or rule.status == "proposed" or not rule.effective.covers(as_of):
+            continue
+        if holds is not False or search.cannot_be_lifted(facts):
+            continue
+        group = rule.exclusivity_group
+        if group is not None and group in granted_by_group and amount_rank(amount) <= granted_by_group[group]:
+            continue
+        ways = search.ways(facts, service_start)
+        if not ways:
+            continue
+        first, *others = ways
+        found.append(
+            {
+                "benefit_id": rule.id,
+                "name": rule.name,
+                "amount_yuan": amount,
+                "exclusivity_group": group,
+                "alternatives": others,
+                **first,
+            }
+        )
+    return tuple(found)
+
+
+def _tests_outside_negation(node: Node) -> Iterator[Test]:
+    """Tests whose truth the condition follows directly (not through a `not`)."""
+    if isinstance(node, Test):
+        yield node
+    elif isinstance(node, Group | Named):
+        for part in node.parts:
+            yield from _tests_outside_negation(part)
+
+
+def _required_tests(node: Node) -> Iterator[Test]:
+    if isinstance(node, Test):
+        yield node
+    elif isinstance(node, Named) or (isinstance(node, Group) and node.conjunction):
+        for part in node.parts:
+            yield from _required_tests(part)
+
+
+def _grows(field: str, before: Any, after: Any) -> bool:
+    spec = FIELDS[field]
+    if spec.values:
+        return spec.rank(after) > spec.rank(before)
+    return bool(after > before)
+
+
+def _service_anniversary(test: Test, service_start: date | None) -> date | None:
+    """The day a years-served lower bound is met, when the start date is known."""
+    if test.field != "years_served" or test.operator.name != "gte" or service_start is None:
+        return None
+    return anniversary(service_start, math.ceil(float(test.operand)))  # type: ignore[arg-type]
