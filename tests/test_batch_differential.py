@@ -34,6 +34,9 @@ name: {zh: 测试, en: Every operator}
 version: "test"
 sources:
   - {document: test.txt, title: test, publisher: test, date: 2024-01-01}
+programmes:
+  tuofeng: {name: {zh: 托峰英才, en: Tuofeng talent}, meaning: {zh: t, en: t}}
+  unrelated_code: {name: {zh: 无关, en: unrelated}, meaning: {zh: u, en: u}}
 definitions:
   senior:
     name: {zh: 高级, en: senior}

@@ -9,7 +9,6 @@ import shutil
 import socket
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Iterator
 from datetime import date
@@ -18,10 +17,11 @@ from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 
 from eligibility.evaluation.calculator import Calculator
-from eligibility.http.app import MAX_BATCH_PROFILES, MAX_PROFILE_BYTES, RULES_VERSION_HEADER, create_app
+from eligibility.http.errors import RULES_VERSION_HEADER
+from eligibility.http.routes import MAX_BATCH_PROFILES, MAX_PROFILE_BYTES
+from tests.support.server import Server
 
 DOCTOR = {
     "id": "A1",
@@ -43,41 +43,14 @@ EVALUATION_DATE = date(2025, 6, 1)
 AS_OF = {"as_of": EVALUATION_DATE.isoformat()}
 
 
-class _Server:
-    """uvicorn in a background thread, on a socket bound to a free 127.0.0.1 port."""
-
-    def __init__(self, calculator: Calculator) -> None:
-        self.socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self.socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self.socket.bind(("127.0.0.1", 0))
-        self.url = f"http://127.0.0.1:{self.socket.getsockname()[1]}"
-        config = uvicorn.Config(create_app(calculator), log_level="warning", access_log=False)
-        self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.socket]}, daemon=True)
-
-    def __enter__(self) -> _Server:
-        self.thread.start()
-        deadline = time.monotonic() + 10
-        while not self.server.started:
-            if time.monotonic() > deadline or not self.thread.is_alive():
-                raise RuntimeError("the test server did not start")
-            time.sleep(0.01)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=10)
-        self.socket.close()
-
-
 @pytest.fixture(scope="module")
-def server(calculator: Calculator) -> Iterator[_Server]:
-    with _Server(calculator) as running:
+def server(calculator: Calculator) -> Iterator[Server]:
+    with Server(calculator) as running:
         yield running
 
 
 @pytest.fixture(scope="module")
-def http(server: _Server) -> Iterator[httpx.Client]:
+def http(server: Server) -> Iterator[httpx.Client]:
     with httpx.Client(base_url=server.url, timeout=10) as client:
         yield client
 
@@ -399,7 +372,7 @@ def readme_curl_block() -> str:
 
 
 @pytest.mark.skipif(shutil.which("curl") is None, reason="curl is not installed")
-def test_the_readme_curl_examples_work_against_the_server(server: _Server) -> None:
+def test_the_readme_curl_examples_work_against_the_server(server: Server) -> None:
     script = readme_curl_block().replace("http://127.0.0.1:8000", server.url)
     result = subprocess.run(["bash", "-euo", "pipefail", "-c", script], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr

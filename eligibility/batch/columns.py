@@ -18,6 +18,7 @@ import polars as pl
 
 from eligibility.facts import spelling
 from eligibility.facts.vocabulary import FIELDS, FieldKind, FieldSpec
+from eligibility.packs.programmes import Programmes
 
 ERROR = "error"
 RECORD_PROBLEM = "__record_problem"  # a line that is no row (blank, wrong field count): see reading.py
@@ -59,6 +60,24 @@ def check_cell(spec: FieldSpec, cell: str, parse: Parse = spelling.fact_value) -
     elif spec.kind is FieldKind.codes and value is not None:
         value = list(value)
     return value, None
+
+
+def roster_parser(programmes: Programmes) -> Parse:
+    """How a roster's cells are read: as a profile's, programme codes checked against the loaded packs."""
+
+    def parse(spec: FieldSpec, cell: str) -> Any:
+        value = spelling.fact_value(spec, cell)
+        if spec.kind is not FieldKind.codes or not value:
+            return value
+        codes = []
+        for code in value:
+            try:
+                codes.append(programmes.resolve(code))
+            except spelling.Misspelt as error:
+                raise spelling.Misspelt(f"{code!r}: {error}" if len(value) > 1 else str(error)) from None
+        return tuple(codes)
+
+    return parse
 
 
 class CheckedSpellings:

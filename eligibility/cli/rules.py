@@ -104,6 +104,51 @@ def show_rule(
     print_rule_detail(entry, Console(), language)
 
 
+@rules_app.command("programmes")
+def list_programmes(
+    region: Annotated[
+        str | None, typer.Option("--region", help="Only this region's (its code or Chinese name, e.g. aksu, 阿克苏).")
+    ] = None,
+    json_output: JsonOption = False,
+    lang: LanguageOption = None,
+    rules: RulesOption = None,
+) -> None:
+    """List the programme codes a profile's programmes (人才计划) may hold: code, name, regions, meaning, aliases.
+
+    A profile may give the code, its name or an alias; the packs declare them.
+
+    Example:
+
+        eligibility rules programmes --region aksu --lang zh
+    """
+    language = parse_language(lang)
+    wanted = _region(region)
+    with user_errors():
+        from eligibility.packs.catalogue import Catalogue
+
+        programmes = Catalogue.from_directory(rules).programmes.in_region(wanted)
+    if json_output:
+        import json
+
+        documents = [
+            {
+                "code": item.code,
+                "name": item.name.model_dump(),
+                "regions": list(item.regions),
+                "meanings": {region: meaning.model_dump() for region, meaning in item.meanings},
+                "aliases": list(item.aliases),
+            }
+            for item in programmes
+        ]
+        typer.echo(json.dumps(documents, ensure_ascii=False, indent=2))
+        return
+    from rich.console import Console
+
+    from eligibility.presentation.terminal import print_programmes
+
+    print_programmes(programmes, Console(), language)
+
+
 @rules_app.command("lint")
 def lint_rules(
     directory: Annotated[

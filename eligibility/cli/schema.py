@@ -8,6 +8,8 @@ from typing import Annotated
 
 import typer
 
+from eligibility.cli.common import RulesOption, user_errors
+
 
 class SchemaChoice(StrEnum):
     applicant = "applicant"
@@ -19,13 +21,19 @@ def schema_command(
     name: Annotated[
         SchemaChoice, typer.Argument(help="applicant (a profile), report (an evaluation) or rules (a rule-pack file).")
     ],
+    rules: RulesOption = None,
 ) -> None:
     """Print a JSON Schema (Draft 2020-12), for validating documents in other systems.
+
+    The applicant schema lists the programme codes of the rule packs (--rules for others).
 
     Example:
 
         eligibility schema applicant > applicant.schema.json
     """
-    from eligibility.presentation.schemas import schema
+    with user_errors():
+        from eligibility.packs.catalogue import Catalogue
+        from eligibility.presentation.schemas import schema
 
-    typer.echo(json.dumps(schema(name.value), ensure_ascii=False, indent=2))
+        document = schema(name.value, Catalogue.from_directory(rules))
+    typer.echo(json.dumps(document, ensure_ascii=False, indent=2))

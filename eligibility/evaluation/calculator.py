@@ -32,6 +32,7 @@ from eligibility.evaluation.outcome import (
 from eligibility.evaluation.report import Entitlement, Report, SourceRef
 from eligibility.facts.derive import Facts, applicant_facts
 from eligibility.facts.profile import ApplicantProfile, Award, parse_profile
+from eligibility.facts.spelling import Misspelt
 from eligibility.packs.catalogue import Catalogue
 from eligibility.packs.loader import LoadedPack
 from eligibility.packs.schema import Rule
@@ -65,12 +66,28 @@ class Calculator:
             self._region(region)
 
     def parse(self, profile: ApplicantProfile | Mapping[str, Any], prefix: str = "") -> ApplicantProfile:
-        """A profile validated as this calculator reads it; InputError with every problem (fields after `prefix`)."""
-        if isinstance(profile, ApplicantProfile):
+        """A profile validated as this calculator reads it; InputError with every problem (fields after `prefix`).
+
+        Programme codes are those of the loaded packs: a name or an alias becomes its
+        code, an unknown code is a problem (also in a profile validated elsewhere).
+        """
+        programmes = self.catalogue.programmes
+        if not isinstance(profile, ApplicantProfile):
+            if not isinstance(profile, Mapping):
+                raise InputError([Problem(prefix.rstrip(".") or "profile", "a profile is a mapping of keys to values")])
+            return parse_profile(profile, programmes, prefix=prefix)
+        if not profile.programmes:
             return profile
-        if not isinstance(profile, Mapping):
-            raise InputError([Problem(prefix.rstrip(".") or "profile", "a profile is a mapping of keys to values")])
-        return parse_profile(profile, prefix=prefix)
+        codes: list[str] = []
+        problems: list[Problem] = []
+        for index, code in enumerate(profile.programmes):
+            try:
+                codes.append(programmes.resolve(code))
+            except Misspelt as error:
+                problems.append(Problem(f"{prefix}programmes.{index}", str(error), code))
+        if problems:
+            raise InputError(problems)
+        return profile if tuple(codes) == profile.programmes else profile.model_copy(update={"programmes": tuple(codes)})
 
     def evaluate(
         self, profile: ApplicantProfile | Mapping[str, Any], as_of: date | None = None, *, explain: bool = False

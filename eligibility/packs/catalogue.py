@@ -8,6 +8,7 @@ from pathlib import Path
 
 from eligibility.errors import UnknownRuleError
 from eligibility.packs.loader import LoadedPack, load_directory
+from eligibility.packs.programmes import Programmes
 from eligibility.packs.schema import Rule, RulePack
 
 
@@ -30,6 +31,7 @@ class Catalogue:
         # Any change to any pack file changes the version: reports are reproducible.
         self.rules_version = digest[:12]
         self.pack_versions = {item.pack.region: item.pack.version for item in self.loaded}
+        self.programmes = Programmes.of(self.loaded)
 
     @classmethod
     def from_directory(cls, directory: Path | str | None = None) -> Catalogue:

@@ -18,6 +18,7 @@ from pydantic import ValidationError
 from eligibility.conditions.form import Group
 from eligibility.errors import RulePackError, RuleProblem
 from eligibility.packs.normalise import cycle_problems, rule_conditions
+from eligibility.packs.programmes import programme_problems
 from eligibility.packs.schema import RulePack, check_pack
 
 try:  # the C parser when PyYAML was built with libyaml
@@ -176,7 +177,7 @@ def load_pack_files(files: Iterable[Path]) -> tuple[list[LoadedPack], list[RuleP
 
 
 def cross_pack_problems(loaded: list[LoadedPack]) -> list[RuleProblem]:
-    """Problems between packs: a region defined twice, a rule id used in two files."""
+    """Problems between packs: a region defined twice, a rule id used in two files, programmes that disagree."""
     problems = []
     regions: dict[str, Path] = {}
     owners: dict[str, Path] = {}
@@ -192,4 +193,4 @@ def cross_pack_problems(loaded: list[LoadedPack]) -> list[RuleProblem]:
             if rule.id in owners and owners[rule.id] != item.path:
                 problems.append(RuleProblem(str(item.path), 1, f"rule id {rule.id} also defined in {owners[rule.id]}"))
             owners[rule.id] = item.path
-    return problems
+    return problems + programme_problems(loaded)

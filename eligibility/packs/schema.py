@@ -8,6 +8,7 @@ pack is ever evaluated as code.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import date
 from typing import Annotated, Any, Literal
@@ -19,6 +20,7 @@ from eligibility.facts.names import Names
 from eligibility.facts.vocabulary import AWARD_LEVELS, FIELDS, REGIONS, TESTABLE_FIELDS, FieldKind
 
 Path = tuple[str | int, ...]
+_CODE = re.compile(r"^[a-z][a-z0-9_]*$")
 RuleKind = Literal["cash", "service", "in_kind", "honour"]
 Frequency = Literal["one_off", "annual", "monthly", "ongoing", "per_event"]
 RuleStatus = Literal["in_force", "proposed"]
@@ -168,6 +170,15 @@ class SourceQuote(BaseModel):
     quote: str = Field(min_length=1)
 
 
+class ProgrammeDeclaration(BaseModel):
+    """A programme code the pack's rules test: a membership or status its sources name but whose criteria they do not publish."""
+
+    model_config = _STRICT
+    name: Names
+    meaning: Names = Field(description="One line: who holds it.")
+    aliases: tuple[str, ...] = Field(default=(), description="Other names a user may type for it (托峰英才计划).")
+
+
 class Definition(BaseModel):
     """A named condition reused by several rules."""
 
@@ -226,6 +237,9 @@ class RulePack(BaseModel):
     name: Names
     version: str
     sources: tuple[SourceDocument, ...] = Field(min_length=1)
+    programmes: dict[str, ProgrammeDeclaration] = Field(
+        default={}, description="The programme codes the rules test (the profile's `programmes`), by code."
+    )
     definitions: dict[str, Definition] = {}
     rules: tuple[Rule, ...] = ()
 
@@ -243,6 +257,9 @@ def check_pack(pack: RulePack) -> Iterator[tuple[Path, str]]:
     """Checks beyond the schema: the region, fields, values, operators, definitions, ids, sources."""
     if pack.region not in FIELDS["region"].codes:
         yield ("region",), f"not a region: {pack.region!r}; allowed: {', '.join(FIELDS['region'].codes)}"
+    for code in pack.programmes:
+        if not _CODE.match(code):
+            yield ("programmes", code), f"programme code {code!r}: lower-case letters, digits and _, starting with a letter"
     documents = {source.document for source in pack.sources}
     seen: set[str] = set()
     for name, definition in pack.definitions.items():
@@ -286,10 +303,10 @@ def _check_condition(condition: Condition, pack: RulePack, at: Path) -> Iterator
             known = ", ".join(sorted(pack.definitions)) or "none"
             yield (*at, "definition"), f"undefined definition {condition.definition}; defined: {known}"
     else:
-        yield from _check_field_test(condition, (*at, condition.operator))
+        yield from _check_field_test(condition, pack, (*at, condition.operator))
 
 
-def _check_field_test(test: FieldTest, at: Path) -> Iterator[tuple[Path, str]]:
+def _check_field_test(test: FieldTest, pack: RulePack, at: Path) -> Iterator[tuple[Path, str]]:
     if test.field not in TESTABLE_FIELDS:
         yield (*at[:-1], "field"), f"unknown field {test.field}; allowed: {', '.join(sorted(TESTABLE_FIELDS))}"
         return
@@ -304,8 +321,13 @@ def _check_field_test(test: FieldTest, at: Path) -> Iterator[tuple[Path, str]]:
     operand = test.operand
     if spec.kind is FieldKind.boolean and not isinstance(operand, bool):
         yield at, f"{test.field} is a yes/no fact: compare with true or false, not {operand!r}"
+    operands = operand if isinstance(operand, tuple) else (operand,)
     if spec.values:
-        operands = operand if isinstance(operand, tuple) else (operand,)
         for value in operands:
             if value not in spec.codes:
                 yield at, f"{test.field}: {value!r} is not a value; allowed: {', '.join(spec.codes)}"
+    elif spec.kind is FieldKind.codes:
+        for code in operands:
+            if code not in pack.programmes:
+                declared = ", ".join(pack.programmes) or "none"
+                yield at, f"programme code {code!r} is not declared under the pack's programmes; declared: {declared}"

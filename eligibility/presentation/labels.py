@@ -88,6 +88,12 @@ LABELS: dict[str, dict[Language, str]] = {
     "quote": {"zh": "原文", "en": "Quote"},
     "rules_count": {"zh": "条规则", "en": "rule(s)"},
     "no_rules": {"zh": "没有规则。", "en": "No rules."},
+    # programme codes
+    "programme_code": {"zh": "代码", "en": "Code"},
+    "programme_name": {"zh": "名称", "en": "Name"},
+    "meaning": {"zh": "含义", "en": "Meaning"},
+    "aliases": {"zh": "其他名称", "en": "Other names"},
+    "no_programmes": {"zh": "没有人才计划代码。", "en": "No programme codes."},
     # the batch summary
     "rows": {"zh": "行数", "en": "Rows"},
     "rows_with_errors": {"zh": "错误行", "en": "Rows with errors"},

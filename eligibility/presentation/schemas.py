@@ -12,6 +12,7 @@ from typing import Any, Literal
 
 from eligibility.evaluation.report import Report
 from eligibility.facts.profile import ApplicantProfile
+from eligibility.packs.catalogue import Catalogue
 from eligibility.packs.schema import RulePack
 
 SchemaName = Literal["applicant", "report", "rules"]
@@ -19,9 +20,16 @@ SCHEMA_NAMES: tuple[SchemaName, ...] = ("applicant", "report", "rules")
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 
-def applicant_schema() -> dict[str, Any]:
-    """What one applicant profile may contain (input of evaluate)."""
+def applicant_schema(catalogue: Catalogue | None = None) -> dict[str, Any]:
+    """What one applicant profile may contain (input of evaluate); programme codes those of `catalogue`'s packs."""
+    catalogue = catalogue or Catalogue.from_directory()
     schema = ApplicantProfile.model_json_schema(mode="validation")  # each property described by the vocabulary
+    programmes = catalogue.programmes.in_region()
+    for branch in schema["properties"]["programmes"].get("anyOf", []):
+        if branch.get("type") == "array":
+            branch["items"] = {"type": "string", "enum": [item.code for item in programmes]}
+    names = "; ".join(f"{item.code}: {item.name.zh} / {item.name.en}" for item in programmes)
+    schema["properties"]["programmes"]["description"] += f" Codes: {names}. Their names and aliases are accepted too."
     schema["description"] = (
         "An applicant profile in canonical form. A field left out is unknown (rules depending on it end as "
         "needs_info); zone left out means outside any zone. Chinese keys and values (see each property) are "
@@ -40,10 +48,11 @@ def rules_schema() -> dict[str, Any]:
     return _document(RulePack.model_json_schema(mode="validation", by_alias=True))
 
 
-def schema(name: SchemaName) -> dict[str, Any]:
-    """One of the schemas by name: applicant, report or rules."""
-    builders = {"applicant": applicant_schema, "report": report_schema, "rules": rules_schema}
-    return builders[name]()
+def schema(name: SchemaName, catalogue: Catalogue | None = None) -> dict[str, Any]:
+    """One of the schemas by name: applicant (for `catalogue`'s packs), report or rules."""
+    if name == "applicant":
+        return applicant_schema(catalogue)
+    return report_schema() if name == "report" else rules_schema()
 
 
 def _document(schema: dict[str, Any]) -> dict[str, Any]:

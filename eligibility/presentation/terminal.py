@@ -20,6 +20,7 @@ from eligibility.evaluation.report import (
 )
 from eligibility.facts.vocabulary import FIELDS
 from eligibility.packs.catalogue import Catalogue
+from eligibility.packs.programmes import Programme
 from eligibility.presentation.labels import Language, label, words
 from eligibility.presentation.rule_entries import RuleEntry
 
@@ -298,3 +299,20 @@ def print_rule_detail(entry: RuleEntry, console: Console, language: Language) ->
     rows.extend(("assumptions", assumption) for assumption in assumptions)
     for key, value in rows:
         console.print(f"  {label(key, language)}: {value}", markup=False)
+
+
+def print_programmes(programmes: Sequence[Programme], console: Console, language: Language) -> None:
+    """The programme codes as a table: code, name, regions, meaning, other names."""
+    from rich.table import Table
+
+    if not programmes:
+        console.print(label("no_programmes", language))
+        return
+    table = Table(show_lines=True, expand=True)
+    for key in ("programme_code", "programme_name", "region", "meaning", "aliases"):
+        table.add_column(label(key, language), overflow="fold")
+    for item in programmes:
+        regions = ", ".join(words(value_name("region", region), language) for region in item.regions)
+        meanings = "\n".join(words(meaning, language) for _, meaning in item.meanings)
+        table.add_row(item.code, words(item.name, language), regions, meanings, "、".join(item.aliases) or "—")
+    console.print(table)

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from eligibility.conditions.form import Test, walk
 from eligibility.facts.service_time import anniversary
 from eligibility.facts.spelling import BOOLEAN_WORDS
 from eligibility.facts.vocabulary import AWARD_LEVELS, FIELDS, FieldKind
@@ -26,18 +25,6 @@ class Profile:
     mapping: dict[str, Any]  # for Calculator.evaluate
     cells: dict[str, str]  # one roster row, every column present ("" = unknown)
     valid: bool
-
-
-def tested_codes(catalogue: Catalogue) -> list[str]:
-    """Every programme code any loaded rule tests, so random profiles hit them."""
-    codes: set[str] = set()
-    for loaded in catalogue.loaded:
-        for condition in loaded.conditions:
-            for node in walk(condition):
-                if isinstance(node, Test) and node.field == "programmes":
-                    operand = node.operand
-                    codes.update(operand if isinstance(operand, tuple) else (str(operand),))
-    return sorted(codes)
 
 
 def boundary_dates(catalogue: Catalogue) -> list[date]:
@@ -79,7 +66,7 @@ def random_profiles(
     catalogue: Catalogue, as_of: date, count: int, seed: int, bad_share: float = 0.0
 ) -> Iterator[Profile]:
     rng = random.Random(seed)
-    codes = [*tested_codes(catalogue), "unrelated_code"]
+    codes = list(catalogue.programmes.by_code)  # a code of another region, too: no rule of this one tests it
     regions = catalogue.regions
     true_words = [word for word, meaning in BOOLEAN_WORDS.items() if meaning]
     false_words = [word for word, meaning in BOOLEAN_WORDS.items() if not meaning]
