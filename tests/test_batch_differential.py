@@ -15,6 +15,7 @@ from datetime import date
 from pathlib import Path
 
 import polars as pl
+import pytest
 
 from eligibility.batch import BatchOptions, ColumnarEvaluator, run_batch
 from eligibility.batch.columns import validate
@@ -204,6 +205,7 @@ def _compare_amounts(catalogue: Catalogue, profiles: list[Profile], reports: lis
             assert columnar == listed, f"as of {as_of}, {valid[position].cells}"
 
 
+@pytest.mark.slow
 def test_columnar_and_durable_rules_agree_on_every_profile_with_the_shipped_packs(tmp_path: Path) -> None:
     seen = compare(default_rules_directory(), tmp_path, seed=20240807, count=PROFILES)
     assert seen["rows"] >= PROFILES
@@ -212,6 +214,7 @@ def test_columnar_and_durable_rules_agree_on_every_profile_with_the_shipped_pack
     )
 
 
+@pytest.mark.slow
 def test_columnar_and_durable_rules_agree_on_a_pack_using_every_operator(tmp_path: Path) -> None:
     seen = compare(synthetic_rules(tmp_path / "rules"), tmp_path, seed=17, count=PROFILES)
     assert seen["rows"] >= PROFILES

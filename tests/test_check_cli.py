@@ -1,4 +1,4 @@
-"""`eligibility check` end to end: real processes, real exit statuses, no tracebacks."""
+"""`eligibility check` end to end: real exit statuses, messages on stderr, no tracebacks."""
 
 from __future__ import annotations
 
@@ -6,26 +6,37 @@ import json
 import os
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from tests.support import REPO
+from tests.support import REPO, invoke
 
 SAMPLE = REPO / "examples" / "doctor-aksu.yaml"
 
 
-def run(*args: str, stdin: str | None = None, lang: str = "en_US.UTF-8") -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "LANG": lang, "LC_ALL": "", "LC_MESSAGES": "", "COLUMNS": "200"}
-    return subprocess.run(
-        [sys.executable, "-m", "eligibility", "check", *args],
-        capture_output=True,
-        text=True,
-        input=stdin,
-        env=env,
-        cwd=REPO,
-        timeout=60,
-    )
+@dataclass(frozen=True)
+class Run:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def run(*args: str, stdin: str | None = None, lang: str = "en_US.UTF-8") -> Run:
+    """`eligibility check ARGS` in-process, in a locale, as a user runs it; a traceback is never an answer."""
+    result = invoke("check", *args, input=stdin, env={"LANG": lang, "LC_ALL": "", "LC_MESSAGES": ""})
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise AssertionError(f"check raised {result.exception!r}")
+    return Run(result.exit_code, result.stdout, result.stderr)
+
+
+def test_the_installed_module_runs_as_a_process_and_prints_the_report() -> None:
+    env = {**os.environ, "LANG": "en_US.UTF-8", "COLUMNS": "200"}
+    command = [sys.executable, "-m", "eligibility", "check", str(SAMPLE), "--as-of", "2025-06-01", "--json"]
+    result = subprocess.run(command, capture_output=True, text=True, env=env, cwd=REPO, timeout=60, check=False)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["total_cash_yuan"] == 500000
 
 
 def test_json_report_has_the_contract_keys_and_the_granted_subsidy() -> None:

@@ -23,6 +23,7 @@ from tests.support.conditions import CONDITIONS, normalised, random_profile, syn
 DOCTOR = {"region": "aksu", "degree": "doctorate", "introduction": "full_time", "years_served": 5}
 
 
+@pytest.mark.slow
 def test_durable_engine_agrees_with_reference_logic_on_every_operator_and_unknowns() -> None:
     conditions = normalised(synthetic_pack())
     engine = DurableEngine(conditions)
@@ -45,6 +46,7 @@ def test_durable_engine_agrees_with_reference_logic_on_every_operator_and_unknow
     assert missed == []
 
 
+@pytest.mark.slow
 def test_shipped_packs_agree_with_reference_logic_in_every_region() -> None:
     catalogue = Catalogue.from_directory()
     rng = random.Random(7)
@@ -87,6 +89,7 @@ def _peak_rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+@pytest.mark.slow
 def test_a_thousand_calculators_created_used_and_dropped_leave_memory_flat() -> None:
     catalogue = Catalogue.from_directory()  # loading YAML a thousand times would only measure PyYAML
 

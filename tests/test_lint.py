@@ -9,7 +9,7 @@ import pytest
 
 from eligibility.packs.catalogue import default_rules_directory
 from eligibility.packs.lint import lint_directory
-from tests.support import SEEDS
+from tests.support import SEEDS, needs_seeds
 
 SOURCE_TEXT = "地区对全职引进的博士研究生,经认定后给予一次性50万元购房补助;硕士研究生给予一次性40万元购房补助。"
 
@@ -178,7 +178,7 @@ def test_an_empty_directory_is_a_problem(tmp_path: Path) -> None:
     ]
 
 
-@pytest.mark.skipif(not SEEDS.is_dir(), reason=f"the seed documents are not at {SEEDS}: quotes cannot be verified here")
+@needs_seeds
 def test_the_shipped_packs_lint_clean_against_the_seeds() -> None:
     result = lint_directory(default_rules_directory(), SEEDS)
     assert result.problems == ()

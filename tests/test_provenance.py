@@ -9,14 +9,18 @@ import pytest
 from eligibility.packs.catalogue import Catalogue
 from eligibility.packs.provenance import SourceLibrary, longest_matching_prefix, normalise, quote_occurs
 from eligibility.packs.schema import Rule
-from tests.support import SEEDS
+from tests.support import SEEDS, SEEDS_REQUIRED, SOURCES_SETTING, needs_seeds
 
 CATALOGUE = Catalogue.from_directory()
 RULES = sorted(CATALOGUE.rules(), key=lambda pair: pair[1].id)
 SOURCES = SourceLibrary(SEEDS)  # reads each document once, on first use
-needs_seeds = pytest.mark.skipif(
-    not SEEDS.is_dir(), reason=f"the seed documents are not at {SEEDS}: quotes cannot be verified here"
-)
+
+
+def test_the_sources_are_where_the_setting_says_when_it_is_set() -> None:
+    if not SEEDS_REQUIRED:
+        pytest.skip(f"{SOURCES_SETTING} is not set: the provenance tests look beside the checkout and skip without it")
+    assert SEEDS.is_dir(), f"{SOURCES_SETTING}={SEEDS} is not a directory: the quotes cannot be verified"
+    assert list(SEEDS.glob("*.txt")), f"no seed documents (*.txt) in {SEEDS}"
 
 
 # --- the normalisation, step by step -------------------------------------------------------

@@ -11,7 +11,7 @@ from typer.testing import CliRunner, Result
 
 from eligibility.cli import app
 from eligibility.packs.catalogue import Catalogue
-from tests.support import CASES, SEEDS
+from tests.support import CASES, SEEDS, needs_seeds
 
 REGIONS = ["aksu", "linhe", "qijiang", "tongchuan", "xiangqiao"]
 
@@ -111,7 +111,7 @@ def test_rules_lint_prints_each_problem_as_file_line_message_and_exits_1(tmp_pat
     ]
 
 
-@pytest.mark.skipif(not SEEDS.is_dir(), reason=f"the seed documents are not at {SEEDS}: quotes cannot be verified here")
+@needs_seeds
 def test_rules_lint_of_the_shipped_packs_says_ok_and_counts_the_verified_quotes() -> None:
     result = run("rules", "lint", "--sources", str(SEEDS))
     assert result.exit_code == 0, result.output

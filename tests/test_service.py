@@ -251,7 +251,12 @@ def test_a_chunked_body_without_content_length_is_cut_off_at_the_limit(http: htt
 
 
 def test_the_server_still_answers_after_refusing_bodies(http: httpx.Client) -> None:
+    oversized = b'{"region": "aksu", "id": "' + b"x" * (MAX_PROFILE_BYTES + 1) + b'"}'
+    for body in (oversized, b"[" * 10_000, b'{"region": "aksu",'):  # refused: too large, too deep, cut short
+        assert http.post("/v1/evaluate", content=body).status_code in (413, 422)
     assert http.get("/healthz").status_code == 200
+    response = http.post("/v1/evaluate", json={"region": "aksu", "degree": "master"})
+    assert response.status_code == 200 and response.json()["region"] == "aksu"
 
 
 def test_rules_are_listed_and_one_rule_is_shown_whole(http: httpx.Client, calculator: Calculator) -> None:

@@ -59,7 +59,7 @@ def detect_encoding(path: Path) -> str:
         return "gb18030"
     except UnicodeDecodeError:
         raise InputError(
-            [Problem(str(path), "neither UTF-8 nor GB18030/GBK text; give --encoding (e.g. big5, utf-16)")]
+            [Problem(str(path), "neither UTF-8 nor GB18030/GBK text; name its encoding (e.g. big5, utf-16)")]
         ) from None
 
 

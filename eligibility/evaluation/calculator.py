@@ -87,7 +87,9 @@ class Calculator:
                 problems.append(Problem(f"{prefix}programmes.{index}", str(error), code))
         if problems:
             raise InputError(problems)
-        return profile if tuple(codes) == profile.programmes else profile.model_copy(update={"programmes": tuple(codes)})
+        return (
+            profile if tuple(codes) == profile.programmes else profile.model_copy(update={"programmes": tuple(codes)})
+        )
 
     def evaluate(
         self, profile: ApplicantProfile | Mapping[str, Any], as_of: date | None = None, *, explain: bool = False

@@ -81,9 +81,7 @@ class Routes:
                 for pack, rule in catalogue.rules()
             ],
         }
-        self._schemas = {
-            name: schema(name, catalogue) | {"rules_version": self.rules_version} for name in SCHEMA_NAMES
-        }
+        self._schemas = {name: schema(name, catalogue) | {"rules_version": self.rules_version} for name in SCHEMA_NAMES}
         self._health = {"status": "ok", "rules_version": self.rules_version}
 
     async def evaluate(self, request: Request) -> Response:

@@ -36,7 +36,7 @@ class LintResult:
         """One line for a person: what was checked, and whether quotes were."""
         checked = f"{len(self.files)} pack file(s), {self.rules} rule(s)"
         if self.sources is None:
-            quotes = "quotes not checked: no sources directory (give --sources DIR)"
+            quotes = "quotes not checked: no sources directory was named"
         else:
             quotes = f"{self.quotes_verified} quote(s) verified against {self.sources}"
         if self.ok:

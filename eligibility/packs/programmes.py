@@ -82,7 +82,9 @@ class Programmes:
         if close:
             programme = self.by_code[self._spellings[close[0]]]
             words.append(f"did you mean {programme.code} ({programme.name.zh})?")
-        words.append("allowed: " + (", ".join(f"{item.code} ({item.name.zh})" for item in self.by_code.values()) or "none"))
+        words.append(
+            "allowed: " + (", ".join(f"{item.code} ({item.name.zh})" for item in self.by_code.values()) or "none")
+        )
         return "; ".join(words)
 
 

@@ -259,7 +259,10 @@ def check_pack(pack: RulePack) -> Iterator[tuple[Path, str]]:
         yield ("region",), f"not a region: {pack.region!r}; allowed: {', '.join(FIELDS['region'].codes)}"
     for code in pack.programmes:
         if not _CODE.match(code):
-            yield ("programmes", code), f"programme code {code!r}: lower-case letters, digits and _, starting with a letter"
+            yield (
+                ("programmes", code),
+                f"programme code {code!r}: lower-case letters, digits and _, starting with a letter",
+            )
     documents = {source.document for source in pack.sources}
     seen: set[str] = set()
     for name, definition in pack.definitions.items():
