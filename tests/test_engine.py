@@ -106,3 +106,36 @@ def test_a_thousand_calculators_created_used_and_dropped_leave_memory_flat() -> 
     grown = _peak_rss_mib() - settled
     # Before engines freed their durable state, each calculator kept about 0.5 MiB (500 MiB here).
     assert grown < 40, f"peak memory grew by {grown:.0f} MiB over 1000 calculators"
+
+
+def test_a_pack_of_500_rules_sharing_their_first_tests_agrees_with_the_reference(tmp_path: Path) -> None:
+    # 64 such rules used to overflow durable's network (free(): invalid pointer); 200 were refused.
+    conditions = [
+        condition for condition in CONDITIONS if "definition" not in str(condition) and "tuofeng" not in str(condition)
+    ]
+    rules = [
+        {
+            "id": f"aksu.many.r{index}",
+            "name": {"zh": "x", "en": "x"},
+            "kind": "service",
+            "when": {"all": [{"field": "years_served", "gte": index % 7}, conditions[index % len(conditions)]]},
+            "source": {"document": "s.txt", "quote": "q"},
+        }
+        for index in range(500)
+    ]
+    pack = {
+        "region": "aksu",
+        "name": {"zh": "x", "en": "x"},
+        "version": "1",
+        "sources": [{"document": "s.txt", "title": "t", "publisher": "p", "date": "2024-01-01"}],
+        "programmes": {code: {"name": {"zh": code, "en": code}, "meaning": {"zh": code, "en": code}} for code in "ab"},
+        "rules": rules,
+    }
+    (tmp_path / "aksu.yaml").write_text(yaml.safe_dump(pack, allow_unicode=True), encoding="utf-8")
+    loaded = Catalogue.from_directory(tmp_path).loaded[0]
+    engine = DurableEngine(loaded.conditions)
+    rng = random.Random(500)
+    for _ in range(30):
+        profile = random_profile(rng)
+        facts = applicant_facts(parse_profile(profile), date(2025, 6, 1))
+        assert engine.evaluate(facts) == [condition.truth(facts) for condition in loaded.conditions]

@@ -13,9 +13,12 @@ its Python host and timer threads are not used (they race evaluation): the C
 engine is driven directly, one fact at a time (assert, collect, retract) with a
 unique id; booleans compared with == true; no `in` (chains of ==); an OR fires
 once per true branch (outcomes are collected per rule); `$iall` is false on an
-empty list (list membership is encoded as flags). A ruleset's memory is freed
-only by deleting its state and then the ruleset: each engine does so when it is
-garbage-collected, so calculators come and go without leaking.
+empty list (list membership is encoded as flags). A ruleset's network has fixed
+fan-out limits (256 rules on one shared test; past them it corrupts memory or
+refuses the ruleset: 64 pack rules sharing their first tests crashed): a pack's
+rules are split over rulesets of RULES_PER_RULESET each. A ruleset's memory is
+freed only by deleting its state and then the ruleset: each engine does so when
+it is garbage-collected, so calculators come and go without leaking.
 """
 
 from __future__ import annotations
@@ -40,6 +43,7 @@ from eligibility.conditions.operators import (
 from eligibility.facts.vocabulary import TESTABLE_FIELDS
 
 KNOWN = "__known"  # suffix of the flag that says whether a fact is known
+RULES_PER_RULESET = 24  # pack rules (two durable rules each) per ruleset: far below durable's fan-out limits
 _NAMES = itertools.count()
 
 
@@ -85,34 +89,37 @@ class DurableEngine:
         self._count = len(conditions)
         self._lock = threading.Lock()
         self._ids = itertools.count(1)
-        definition: dict[str, Any] = {}
         self._outcomes: dict[str, tuple[int, Truth]] = {}
         memberships: set[tuple[str, str]] = set()
+        rulesets: list[dict[str, Any]] = []
         for index, condition in enumerate(conditions):
             for node in walk(condition):
                 if isinstance(node, Test) and isinstance(node.primitive, Includes):
                     memberships.update((node.field, code) for code in node.primitive.values)
+            if index % RULES_PER_RULESET == 0:
+                rulesets.append({})
             for outcome in (True, None):
                 action = f"r{index}_{'certain' if outcome else 'possible'}"
                 self._outcomes[action] = (index, outcome)
-                definition[action] = {"all": [{"m": compile_node(condition, certain=outcome is True)}]}
+                rulesets[-1][action] = {"all": [{"m": compile_node(condition, certain=outcome is True)}]}
         self._memberships = frozenset(memberships)
-        self._handle: int | None = None
-        if definition:
-            self._handle = native.create_ruleset(f"eligibility_{next(_NAMES)}", json.dumps(definition))
-            weakref.finalize(self, _release, self._handle)
+        self._handles = [native.create_ruleset(f"eligibility_{next(_NAMES)}", json.dumps(rules)) for rules in rulesets]
+        for handle in self._handles:
+            weakref.finalize(self, _release, handle)
 
     def evaluate(self, facts: dict[str, Any]) -> list[Truth]:
         """The truth of every rule, in order: True, False, or None (needs information)."""
         results: list[Truth] = [False] * self._count
-        if self._handle is None:
+        if not self._handles:
             return results
         fact = encode_facts(facts, self._memberships)
+        actions: list[str] = []
         with self._lock:
             fact["id"] = next(self._ids)
             text = json.dumps(fact, ensure_ascii=False)
-            actions = self._assert_and_collect(self._handle, text)
-            native.retract_fact(self._handle, text)  # the next evaluation starts clean
+            for handle in self._handles:
+                actions += self._assert_and_collect(handle, text)
+                native.retract_fact(handle, text)  # the next evaluation starts clean
         for action in actions:
             index, outcome = self._outcomes[action]
             if results[index] is not True:  # certain wins over possible
