@@ -19,9 +19,11 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
+from functools import cached_property
 from itertools import chain
 from typing import Any, Final
 
+from eligibility.conditions import wording
 from eligibility.conditions.operators import OPERATORS, Operand, Operator, Primitive
 from eligibility.facts.names import Names
 from eligibility.facts.vocabulary import FIELDS
@@ -73,6 +75,16 @@ class Test(Node):
     def key(self) -> tuple[str, str, str]:
         """What the test says, whatever rule it sits in (two equal tests have equal keys)."""
         return self.field, self.operator.name, repr(self.operand)
+
+    @cached_property
+    def sentence(self) -> Names:
+        """The test in words: 学历为博士 / degree is doctorate (worked out once, when first shown)."""
+        return wording.sentence(self.field, self.operator, self.operand)
+
+    @cached_property
+    def requirement(self) -> Names:
+        """What the test requires, without the fact's name: 副高级及以上 / associate senior or higher."""
+        return wording.requirement(self.field, self.operator, self.operand)
 
 
 @dataclass(frozen=True, eq=False)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Final
 
-from eligibility.conditions.form import Test
+from eligibility.conditions.operators import Operand, Operator
 from eligibility.facts.names import Names
 from eligibility.facts.vocabulary import FIELDS
 
@@ -45,16 +45,16 @@ def value_name(field: str, value: Any, joiner: tuple[str, str] = ("、", ", ")) 
     return Names(zh=str(value), en=str(value).replace("_", " "))  # e.g. a programme code
 
 
-def requirement(test: Test) -> Names:
+def requirement(field: str, operator: Operator, operand: Operand) -> Names:
     """What a test requires, without the fact's name: 副高级及以上 / associate senior or higher."""
-    value = value_name(test.field, test.operand, test.operator.joiner)
-    zh, en = test.operator.requirement
+    value = value_name(field, operand, operator.joiner)
+    zh, en = operator.requirement
     return Names(zh=zh.format(value=value.zh), en=en.format(value=value.en))
 
 
-def sentence(test: Test) -> Names:
+def sentence(field: str, operator: Operator, operand: Operand) -> Names:
     """A test as a sentence: 学历为博士 / degree is doctorate."""
-    name = field_name(test.field)
-    value = value_name(test.field, test.operand, test.operator.joiner)
-    zh, en = test.operator.sentence
+    name = field_name(field)
+    value = value_name(field, operand, operator.joiner)
+    zh, en = operator.sentence
     return Names(zh=zh.format(field=name.zh, value=value.zh), en=en.format(field=name.en, value=value.en))

@@ -43,11 +43,11 @@ def explain_test(test: Test, facts: Mapping[str, Any], memo: Memo) -> ConditionE
     return ConditionExplanation(
         kind="test",
         outcome=outcome_of(test.outcome(facts, memo)[0]),
-        text=wording.sentence(test),
+        text=test.sentence,
         field=test.field,
         operator=test.operator.name,
         required=fact_value(test.operand),
-        required_text=wording.requirement(test),
+        required_text=test.requirement,
         value=fact_value(value),
         value_text=wording.value_name(test.field, value),
     )
