@@ -11,14 +11,13 @@ as the profile words it: `header (key): 'value': what is allowed`.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
 from typing import Any, Final
 
 import polars as pl
 
 from eligibility.facts import spelling
+from eligibility.facts.profile import Registries
 from eligibility.facts.vocabulary import FIELDS, FieldKind, FieldSpec
-from eligibility.packs.programmes import Programmes
 
 ERROR = "error"
 RECORD_PROBLEM = "__record_problem"  # a line that is no row (blank, wrong field count): see reading.py
@@ -27,7 +26,6 @@ AWARD_LEVEL: Final = pl.Enum(list(FIELDS["awards"].codes))
 AWARD: Final = pl.Struct({"level": AWARD_LEVEL, "amount_yuan": pl.Int64})
 
 Checked = tuple[Any, str | None]  # a cell's value (None: unknown or bad) and its problem
-Parse = Callable[[FieldSpec, str], Any]
 
 
 def column_key(header: str) -> str | None:
@@ -36,9 +34,9 @@ def column_key(header: str) -> str | None:
 
 
 def dtype_of(spec: FieldSpec) -> pl.DataType:
-    """The dtype of a fact's column after validation."""
+    """The dtype of a fact's column after validation (text where the loaded packs may add values)."""
     if spec.kind in (FieldKind.ordered, FieldKind.choice):
-        return pl.Enum(list(spec.codes))
+        return pl.String() if spec.extensible else pl.Enum(list(spec.codes))
     return {
         FieldKind.boolean: pl.Boolean(),
         FieldKind.number: pl.Float64(),
@@ -49,10 +47,27 @@ def dtype_of(spec: FieldSpec) -> pl.DataType:
     }[spec.kind]
 
 
-def check_cell(spec: FieldSpec, cell: str, parse: Parse = spelling.fact_value) -> Checked:
+def parse_cell(spec: FieldSpec, cell: str, registries: Registries) -> Any:
+    """A cell read as a profile's value is (facts/profile.py): codes of the loaded packs through their registries."""
+    registry = registries.get(spec.key)
+    if registry is not None and spec.extensible and cell.strip():
+        return registry.resolve(cell)
+    value = spelling.fact_value(spec, cell)
+    if registry is None or spec.kind is not FieldKind.codes or not value:
+        return value
+    codes = []
+    for code in value:
+        try:
+            codes.append(registry.resolve(code))
+        except spelling.Misspelt as error:
+            raise spelling.Misspelt(f"{code!r}: {error}" if len(value) > 1 else str(error)) from None
+    return tuple(codes)
+
+
+def check_cell(spec: FieldSpec, cell: str, registries: Registries) -> Checked:
     """One distinct cell: its value in the column's dtype, or the problem (without the column's name)."""
     try:
-        value = parse(spec, cell)
+        value = parse_cell(spec, cell, registries)
     except spelling.Misspelt as error:
         return None, f"'{cell.strip()}': {error}"
     if spec.kind is FieldKind.awards and value is not None:
@@ -60,24 +75,6 @@ def check_cell(spec: FieldSpec, cell: str, parse: Parse = spelling.fact_value) -
     elif spec.kind is FieldKind.codes and value is not None:
         value = list(value)
     return value, None
-
-
-def roster_parser(programmes: Programmes) -> Parse:
-    """How a roster's cells are read: as a profile's, programme codes checked against the loaded packs."""
-
-    def parse(spec: FieldSpec, cell: str) -> Any:
-        value = spelling.fact_value(spec, cell)
-        if spec.kind is not FieldKind.codes or not value:
-            return value
-        codes = []
-        for code in value:
-            try:
-                codes.append(programmes.resolve(code))
-            except spelling.Misspelt as error:
-                raise spelling.Misspelt(f"{code!r}: {error}" if len(value) > 1 else str(error)) from None
-        return tuple(codes)
-
-    return parse
 
 
 class CheckedSpellings:
@@ -88,17 +85,22 @@ class CheckedSpellings:
 
     LIMIT: Final = 200_000
 
-    def __init__(self, parse: Parse = spelling.fact_value) -> None:
-        self.parse = parse
+    def __init__(self, registries: Registries | None = None) -> None:
+        self.registries: Registries = registries or {}
         self._tables: dict[str, dict[str, Checked]] = {}
         self._lock = threading.Lock()
+
+    def allowed(self, spec: FieldSpec) -> str:
+        """The allowed values of a fact, those of the loaded packs included."""
+        registry = self.registries.get(spec.key)
+        return registry.allowed if spec.extensible and registry is not None else spec.allowed
 
     def checked(self, key: str, cells: list[str]) -> dict[str, Checked]:
         """The check of each of `cells` (and of others seen before)."""
         spec = FIELDS[key]
         with self._lock:
             known = self._tables.get(key, {})
-        fresh = {cell: check_cell(spec, cell, self.parse) for cell in cells if cell not in known}
+        fresh = {cell: check_cell(spec, cell, self.registries) for cell in cells if cell not in known}
         if not fresh:
             return known
         table = {**known, **fresh}
@@ -127,7 +129,8 @@ def validate(raw: pl.DataFrame, headers: dict[str, str], remembered: CheckedSpel
         if key not in raw.columns:
             values.append(pl.lit(spec.default, dtype=dtype).alias(key))
             if key == "region":
-                problems.append(pl.lit(f"region: required (no region/地区 column); allowed: {spec.allowed}"))
+                allowed = remembered.allowed(spec)
+                problems.append(pl.lit(f"region: required (no region/地区 column); allowed: {allowed}"))
             continue
         problem: pl.Expr | None = None
         value: pl.Expr
@@ -139,7 +142,7 @@ def validate(raw: pl.DataFrame, headers: dict[str, str], remembered: CheckedSpel
             table = remembered.checked(key, cells)
             value, problem = _looked_up(key, cells, table, dtype, _where(header, key), positions)
         if key == "region":
-            required = pl.lit(f"{header}: required; allowed: {spec.allowed}")
+            required = pl.lit(f"{header}: required; allowed: {remembered.allowed(spec)}")
             problem = (
                 pl.when(value.is_null() & pl.col(key).str.strip_chars().fill_null("").eq(""))
                 .then(required)

@@ -12,7 +12,7 @@ from typing import Any, Final
 
 import polars as pl
 
-from eligibility.batch.columns import ERROR, CheckedSpellings, roster_parser, validate
+from eligibility.batch.columns import ERROR, CheckedSpellings, validate
 from eligibility.batch.evaluator import ColumnarEvaluator
 from eligibility.batch.reading import open_roster
 from eligibility.batch.summary import BatchSummary, BenefitTally
@@ -121,7 +121,7 @@ def run_batch(
             scoring: deque[Future[tuple[pl.DataFrame, dict[str, tuple[int, int, int]]]]] = deque()
             pending: Future[None] | None = None
             first_row = 0
-            remembered = CheckedSpellings(roster_parser(catalogue.programmes))
+            remembered = CheckedSpellings(catalogue.registries)
 
             def score(raw: pl.DataFrame, first_row: int) -> tuple[pl.DataFrame, dict[str, tuple[int, int, int]]]:
                 scored, tallies = score_chunk(evaluator, validate(raw, roster.headers.facts, remembered), first_row)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -18,6 +18,9 @@ from eligibility.cli.common import (
 )
 from eligibility.errors import Problem
 
+if TYPE_CHECKING:
+    from eligibility.packs.catalogue import Catalogue
+
 rules_app = typer.Typer(
     name="rules",
     help="The rule catalogue: list and show rules with their sources; lint rule packs.",
@@ -25,16 +28,15 @@ rules_app = typer.Typer(
 )
 
 
-def _region(value: str | None) -> str | None:
-    """A region in any spelling a profile accepts, as its code."""
-    from eligibility.facts import spelling
-    from eligibility.facts.vocabulary import FIELDS
+def _region(value: str | None, catalogue: Catalogue) -> str | None:
+    """A region in any spelling a profile accepts (the vocabulary's and the packs'), as its code."""
+    from eligibility.facts.spelling import Misspelt
 
     if value is None:
         return None
     try:
-        return spelling.choice(FIELDS["region"], value)
-    except spelling.Misspelt as error:
+        return catalogue.region_codes.resolve(value)
+    except Misspelt as error:
         fail([Problem("--region", str(error), value)])
 
 
@@ -55,13 +57,12 @@ def list_rules(
         eligibility rules list --json
     """
     language = parse_language(lang)
-    wanted = _region(region)
     with user_errors():
         from eligibility.packs.catalogue import Catalogue
         from eligibility.presentation.rule_entries import rule_entries
 
         catalogue = Catalogue.from_directory(rules)
-        entries = rule_entries(catalogue, wanted)
+    entries = rule_entries(catalogue, _region(region, catalogue))
     if json_output:
         import json
 
@@ -122,11 +123,11 @@ def list_programmes(
         eligibility rules programmes --region aksu --lang zh
     """
     language = parse_language(lang)
-    wanted = _region(region)
     with user_errors():
         from eligibility.packs.catalogue import Catalogue
 
-        programmes = Catalogue.from_directory(rules).programmes.in_region(wanted)
+        catalogue = Catalogue.from_directory(rules)
+    programmes = catalogue.programmes.in_region(_region(region, catalogue))
     if json_output:
         import json
 
@@ -146,7 +147,7 @@ def list_programmes(
 
     from eligibility.presentation.terminal import print_programmes
 
-    print_programmes(programmes, Console(), language)
+    print_programmes(programmes, catalogue, Console(), language)
 
 
 @rules_app.command("lint")

@@ -68,28 +68,31 @@ class Calculator:
     def parse(self, profile: ApplicantProfile | Mapping[str, Any], prefix: str = "") -> ApplicantProfile:
         """A profile validated as this calculator reads it; InputError with every problem (fields after `prefix`).
 
-        Programme codes are those of the loaded packs: a name or an alias becomes its
-        code, an unknown code is a problem (also in a profile validated elsewhere).
+        Programme codes and regions are those of the vocabulary and the loaded packs:
+        a name or an alias becomes its code, an unknown code is a problem (also in a
+        profile validated elsewhere).
         """
-        programmes = self.catalogue.programmes
+        catalogue = self.catalogue
         if not isinstance(profile, ApplicantProfile):
             if not isinstance(profile, Mapping):
                 raise InputError([Problem(prefix.rstrip(".") or "profile", "a profile is a mapping of keys to values")])
-            return parse_profile(profile, programmes, prefix=prefix)
-        if not profile.programmes:
-            return profile
-        codes: list[str] = []
+            return parse_profile(profile, catalogue.registries, prefix=prefix)
         problems: list[Problem] = []
-        for index, code in enumerate(profile.programmes):
+        try:
+            catalogue.region_codes.resolve(profile.region)
+        except Misspelt as error:
+            problems.append(Problem(f"{prefix}region", str(error), profile.region))
+        codes: list[str] = []
+        for index, code in enumerate(profile.programmes or ()):
             try:
-                codes.append(programmes.resolve(code))
+                codes.append(catalogue.programmes.resolve(code))
             except Misspelt as error:
                 problems.append(Problem(f"{prefix}programmes.{index}", str(error), code))
         if problems:
             raise InputError(problems)
-        return (
-            profile if tuple(codes) == profile.programmes else profile.model_copy(update={"programmes": tuple(codes)})
-        )
+        if profile.programmes is None or tuple(codes) == profile.programmes:
+            return profile
+        return profile.model_copy(update={"programmes": tuple(codes)})
 
     def evaluate(
         self, profile: ApplicantProfile | Mapping[str, Any], as_of: date | None = None, *, explain: bool = False

@@ -7,9 +7,10 @@ Schema come from the vocabulary. A field left out is unknown (None), never false
 or none: rules that test it can only end as `needs_info`; what else absence
 means (no zone: outside any zone) is the vocabulary's to say.
 
-Programme codes are declared by the rule packs: validated with a programme
-registry in the validation context (`parse_profile(data, programmes)`), they are
-checked against it and their names and aliases become codes.
+Programme codes are declared by the rule packs, and so may be regions the
+vocabulary does not know: validated with the loaded packs' registries in the
+validation context (`parse_profile(data, registries)`, keyed by fact), codes
+are checked against them and names and aliases become codes.
 """
 
 from __future__ import annotations
@@ -38,14 +39,19 @@ from eligibility.facts.vocabulary import FIELDS, FieldKind
 
 
 class CodeRegistry(Protocol):
-    """What checks programme codes: the loaded packs' registry (packs/programmes.py)."""
+    """What reads codes the loaded packs declare (packs/codes.py): programme codes, regions."""
 
     def resolve(self, spelling: str) -> str:
         """The code a spelling names; raises spelling.Misspelt, saying what is allowed, when none."""
         ...
 
+    @property
+    def allowed(self) -> str:
+        """The codes a message lists as allowed."""
+        ...
 
-PROGRAMMES_CONTEXT = "programmes"
+
+Registries = Mapping[str, CodeRegistry]  # fact key -> the registry of its codes
 
 
 def _misspelt(error: spelling.Misspelt) -> PydanticCustomError:
@@ -65,15 +71,18 @@ class Spelled:
     def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
         spec = FIELDS[self.key]
 
-        def parse(value: Any) -> Any:
+        def parse(value: Any, info: core_schema.ValidationInfo) -> Any:
             try:
                 if self.item:
                     return spelling.choice(spec, value)
+                registry = (info.context or {}).get(self.key) if spec.extensible else None
+                if registry is not None and isinstance(value, str) and value.strip():
+                    return registry.resolve(value)
                 return spelling.fact_value(spec, value)
             except spelling.Misspelt as error:
                 raise _misspelt(error) from None
 
-        return core_schema.no_info_before_validator_function(parse, handler(source))
+        return core_schema.with_info_before_validator_function(parse, handler(source))
 
     def __get_pydantic_json_schema__(self, schema: CoreSchema, handler: GetJsonSchemaHandler) -> JsonSchemaValue:
         json_schema = handler(schema)
@@ -102,7 +111,7 @@ class ProgrammeCode:
 
     def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
         def resolve(value: Any, info: core_schema.ValidationInfo) -> Any:
-            registry = (info.context or {}).get(PROGRAMMES_CONTEXT)
+            registry = (info.context or {}).get("programmes")
             if registry is None or not isinstance(value, str):
                 return value
             try:
@@ -178,15 +187,14 @@ if set(ApplicantProfile.model_fields) != set(FIELDS):  # pragma: no cover - a mi
     )
 
 
-def parse_profile(
-    data: Mapping[str, Any], programmes: CodeRegistry | None = None, prefix: str = ""
-) -> ApplicantProfile:
+def parse_profile(data: Mapping[str, Any], registries: Registries | None = None, prefix: str = "") -> ApplicantProfile:
     """Validate raw profile data; every problem reported at once as an InputError.
 
-    With `programmes`, codes are checked against it and names become codes.
+    With `registries` (the loaded packs' codes, by fact), codes are checked against
+    them and names become codes.
     """
     try:
-        return ApplicantProfile.model_validate(data, context={PROGRAMMES_CONTEXT: programmes})
+        return ApplicantProfile.model_validate(data, context=dict(registries or {}))
     except ValidationError as error:
         raise InputError(problems_from_validation(error, prefix)) from None
 

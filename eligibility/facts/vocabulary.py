@@ -68,6 +68,7 @@ class FieldSpec:
     aliases: tuple[str, ...] = ()  # other accepted spellings of the key (e.g. traditional characters)
     default: str | None = None  # the value a profile takes when the fact is left out
     when_absent: Value | None = None  # what the fact is when left out; None: unknown
+    extensible: bool = False  # the loaded packs may add values (a region of their own)
     minimum: float | None = None  # numbers: the least allowed
     item: str = ""  # list facts: the word for one item (the --programme and --award options)
     only_grows: bool = False  # a near miss never offers to lower it (a degree, years served)
@@ -154,7 +155,15 @@ FIELDS: Final[dict[str, FieldSpec]] = {
             default="person",
             conferred=True,
         ),
-        FieldSpec("region", "地区", FieldKind.choice, "Region of work.", REGIONS, conferred=True),
+        FieldSpec(
+            "region",
+            "地区",
+            FieldKind.choice,
+            "Region of work: one of the regions below, or of a loaded rule pack.",
+            REGIONS,
+            extensible=True,
+            conferred=True,
+        ),
         FieldSpec(
             "zone",
             "园区",

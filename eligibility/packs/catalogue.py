@@ -7,6 +7,9 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from eligibility.errors import UnknownRuleError
+from eligibility.facts.profile import Registries
+from eligibility.facts.vocabulary import FIELDS
+from eligibility.packs.codes import Code, Codes
 from eligibility.packs.loader import LoadedPack, load_directory
 from eligibility.packs.programmes import Programmes
 from eligibility.packs.schema import Rule, RulePack
@@ -32,6 +35,9 @@ class Catalogue:
         self.rules_version = digest[:12]
         self.pack_versions = {item.pack.region: item.pack.version for item in self.loaded}
         self.programmes = Programmes.of(self.loaded)
+        self.region_codes = known_regions(self.loaded)
+        # what a profile's codes are read against, by fact (facts/profile.py)
+        self.registries: Registries = {"region": self.region_codes, "programmes": self.programmes}
 
     @classmethod
     def from_directory(cls, directory: Path | str | None = None) -> Catalogue:
@@ -60,3 +66,20 @@ class Catalogue:
             return self._rules[rule_id]
         except KeyError:
             raise UnknownRuleError(rule_id) from None
+
+
+def known_regions(loaded: Sequence[LoadedPack]) -> Codes:
+    """The regions a profile may name: the vocabulary's, and those of the loaded packs (with their aliases).
+
+    A region of the vocabulary without a loaded pack is known: its report is empty.
+    """
+    aliases = {item.pack.region: item.pack.aliases for item in loaded}
+    regions = [
+        Code(value.code, value.names, tuple(dict.fromkeys((*value.spellings, *aliases.get(value.code, ())))))
+        for value in FIELDS["region"].values
+    ]
+    known = {value.code for value in FIELDS["region"].values}
+    regions += [
+        Code(item.pack.region, item.pack.name, item.pack.aliases) for item in loaded if item.pack.region not in known
+    ]
+    return Codes(regions, refusal="not an allowed value")

@@ -12,14 +12,13 @@ allowed and the closest code.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from eligibility.errors import RuleProblem
 from eligibility.facts.names import Names
-from eligibility.facts.spelling import Misspelt
+from eligibility.packs.codes import Code, Codes
 
 if TYPE_CHECKING:
     from eligibility.packs.loader import LoadedPack
@@ -38,19 +37,17 @@ class Programme:
     def regions(self) -> tuple[str, ...]:
         return tuple(region for region, _ in self.meanings)
 
-    def spellings(self) -> tuple[str, ...]:
-        return (self.code, self.name.zh, self.name.en, *self.aliases)
-
 
 class Programmes:
     """The programme codes of the loaded packs, and how a profile's spellings of them are read."""
 
     def __init__(self, programmes: Iterable[Programme]) -> None:
         self.by_code: dict[str, Programme] = {programme.code: programme for programme in programmes}
-        self._spellings: dict[str, str] = {}
-        for programme in self.by_code.values():
-            for spelling in programme.spellings():
-                self._spellings.setdefault(spelling.strip().lower(), programme.code)
+        self.codes = Codes(
+            (Code(item.code, item.name, item.aliases) for item in self.by_code.values()),
+            refusal="not a programme code of the loaded rule packs",
+            listed="{code} ({name})",
+        )
 
     @classmethod
     def of(cls, loaded: Iterable[LoadedPack]) -> Programmes:
@@ -71,21 +68,11 @@ class Programmes:
 
     def resolve(self, spelling: str) -> str:
         """The code a spelling names: the code, its Chinese or English name, or an alias, in any case."""
-        code = self._spellings.get(spelling.strip().lower())
-        if code is None:
-            raise Misspelt(self._refusal(spelling))
-        return code
+        return self.codes.resolve(spelling)
 
-    def _refusal(self, spelling: str) -> str:
-        words = ["not a programme code of the loaded rule packs"]
-        close = difflib.get_close_matches(spelling.strip().lower(), list(self._spellings), n=1, cutoff=0.6)
-        if close:
-            programme = self.by_code[self._spellings[close[0]]]
-            words.append(f"did you mean {programme.code} ({programme.name.zh})?")
-        words.append(
-            "allowed: " + (", ".join(f"{item.code} ({item.name.zh})" for item in self.by_code.values()) or "none")
-        )
-        return "; ".join(words)
+    @property
+    def allowed(self) -> str:
+        return self.codes.allowed
 
 
 def programme_problems(loaded: Iterable[LoadedPack]) -> list[RuleProblem]:

@@ -233,8 +233,13 @@ class RulePack(BaseModel):
     """All the rules of one region."""
 
     model_config = _STRICT
-    region: str = Field(json_schema_extra={"enum": [region.code for region in REGIONS]})
+    region: str = Field(
+        description=f"The region's code: one the calculator knows ({', '.join(r.code for r in REGIONS)}) or a new one."
+    )
     name: Names
+    aliases: tuple[str, ...] = Field(
+        default=(), description="Other names of the region a profile may give (阿克苏, 阿克苏地区)."
+    )
     version: str
     sources: tuple[SourceDocument, ...] = Field(min_length=1)
     programmes: dict[str, ProgrammeDeclaration] = Field(
@@ -255,8 +260,8 @@ if {name.removesuffix("_") for name in FieldTest.model_fields} - {"field"} != se
 
 def check_pack(pack: RulePack) -> Iterator[tuple[Path, str]]:
     """Checks beyond the schema: the region, fields, values, operators, definitions, ids, sources."""
-    if pack.region not in FIELDS["region"].codes:
-        yield ("region",), f"not a region: {pack.region!r}; allowed: {', '.join(FIELDS['region'].codes)}"
+    if not _CODE.match(pack.region):
+        yield ("region",), f"region code {pack.region!r}: lower-case letters, digits and _, starting with a letter"
     for code in pack.programmes:
         if not _CODE.match(code):
             yield (

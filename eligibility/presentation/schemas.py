@@ -24,6 +24,9 @@ def applicant_schema(catalogue: Catalogue | None = None) -> dict[str, Any]:
     """What one applicant profile may contain (input of evaluate); programme codes those of `catalogue`'s packs."""
     catalogue = catalogue or Catalogue.from_directory()
     schema = ApplicantProfile.model_json_schema(mode="validation")  # each property described by the vocabulary
+    for branch in schema["properties"]["region"].get("anyOf", [schema["properties"]["region"]]):
+        if branch.get("type") == "string":
+            branch["enum"] = [region.code for region in catalogue.region_codes]
     programmes = catalogue.programmes.in_region()
     for branch in schema["properties"]["programmes"].get("anyOf", []):
         if branch.get("type") == "array":

@@ -301,7 +301,9 @@ def print_rule_detail(entry: RuleEntry, console: Console, language: Language) ->
         console.print(f"  {label(key, language)}: {value}", markup=False)
 
 
-def print_programmes(programmes: Sequence[Programme], console: Console, language: Language) -> None:
+def print_programmes(
+    programmes: Sequence[Programme], catalogue: Catalogue, console: Console, language: Language
+) -> None:
     """The programme codes as a table: code, name, regions, meaning, other names."""
     from rich.table import Table
 
@@ -312,7 +314,7 @@ def print_programmes(programmes: Sequence[Programme], console: Console, language
     for key in ("programme_code", "programme_name", "region", "meaning", "aliases"):
         table.add_column(label(key, language), overflow="fold")
     for item in programmes:
-        regions = ", ".join(words(value_name("region", region), language) for region in item.regions)
+        regions = ", ".join(words(catalogue.region_codes.by_code[region].name, language) for region in item.regions)
         meanings = "\n".join(words(meaning, language) for _, meaning in item.meanings)
         table.add_row(item.code, words(item.name, language), regions, meanings, "、".join(item.aliases) or "—")
     console.print(table)
