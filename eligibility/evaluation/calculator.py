@@ -216,6 +216,7 @@ class _RulePlan:
             "applicant": rule.applicant,
             "amount_yuan": amount.yuan if amount else None,
             "amount_note": amount.note if amount else None,
+            "amount_state": amount.state.value if amount else None,
             "frequency": rule.frequency,
             "exclusivity_group": rule.exclusivity_group,
             "source": SourceRef(document=rule.source.document, quote=rule.source.quote),
@@ -237,7 +238,11 @@ class _RulePlan:
         missing = self.condition.outcome(facts, memo)[1] if outcome == "needs_info" else ()
         fields = {**self.template, "status": outcome, "missing_facts": missing}
         if self.known_amount is None:
-            fields["amount_yuan"], fields["amount_note"] = amount.yuan, amount.note
+            fields["amount_yuan"], fields["amount_note"], fields["amount_state"] = (
+                amount.yuan,
+                amount.note,
+                amount.state.value,
+            )
         return fields
 
     def entitlement(self, fields: dict[str, Any]) -> Entitlement | dict[str, Any]:

@@ -6,8 +6,10 @@ Written once for one applicant and, beside each part, for columns (polars):
   is listed only when it certainly holds; an in-force rule that holds is
   granted, one that unknown facts decide needs information;
 - amount: fixed, not published (never guessed, never summed), or matching funds
-  (the ratio times the applicant's awards at the matched levels; not computable
-  while the awards or one of their amounts are unknown);
+  (the ratio times the applicant's awards at the matched levels, each award
+  matched on its own: while one award's amount is unknown the others' matching is
+  certain, so the amount is at least theirs; not computable while the awards, or
+  every matched award's amount, are unknown);
 - exclusivity: in each group one granted benefit, the highest amount; the others
   are superseded. Ties go to the rule written first; an unknown amount ranks lowest;
 - total: granted cash with a known amount.
@@ -33,13 +35,14 @@ if TYPE_CHECKING:
 
 
 class AmountState(StrEnum):
-    """What is known of an amount."""
+    """What is known of an amount (the report's `amount_state`)."""
 
     none = "none"  # not a cash benefit
     fixed = "fixed"  # published in the source
     not_published = "not_published"  # cash whose amount the source does not publish
     matched = "matched"  # matching funds, computed from the applicant's awards
-    not_computable = "not_computable"  # matching funds whose awards or amounts are unknown
+    at_least = "at_least"  # matching funds of the awards with an amount; others' amounts unknown
+    not_computable = "not_computable"  # matching funds whose awards, or every matched amount, are unknown
 
 
 @dataclass(frozen=True)
@@ -83,20 +86,21 @@ def matching_amount(amount: MatchingAmount, awards: Sequence[Award] | None) -> A
         note = f"awards unknown: matches {amount.ratio:g}x the awards at levels {levels}"
         return Amount(None, AmountState.not_computable, note)
     matched = [award for award in awards if award.level in amount.matching_award_levels]
-    if any(award.amount_yuan is None for award in matched):
-        note = f"an award at levels {levels} has no amount: matching cannot be computed"
+    unknown = [award for award in matched if award.amount_yuan is None]
+    if unknown and len(unknown) == len(matched):
+        note = f"no award at levels {levels} has an amount: matching cannot be computed"
         return Amount(None, AmountState.not_computable, note)
     total = sum(award.amount_yuan or 0 for award in matched)
+    yuan = round(total * amount.ratio)
+    if unknown:
+        names = ", ".join(award.name or f"the {award.level} award" for award in unknown)
+        note = (
+            f"at least {yuan} yuan: {amount.ratio:g}x the awards with an amount at levels {levels} ({total} yuan); "
+            f"the matching of {names} is not computable without its amount"
+        )
+        return Amount(yuan, AmountState.at_least, note)
     note = f"{amount.ratio:g}x the awards at levels {levels}: {total} yuan"
-    return Amount(round(total * amount.ratio), AmountState.matched, note)
-
-
-def amount_state(rule: Rule, yuan: int | None) -> AmountState:
-    """What is known of an amount a report gives for this rule (a report carries the yuan, not the state)."""
-    known = fixed_amount(rule)
-    if known is not None:
-        return known.state
-    return AmountState.not_computable if yuan is None else AmountState.matched
+    return Amount(yuan, AmountState.matched, note)
 
 
 def status(rule: Rule, holds: Truth, as_of: date) -> Status | None:
@@ -187,10 +191,12 @@ def amount_expression(rule: Rule) -> pl.Expr:
     level = pl.element().struct.field("level")
     award_amount = pl.element().struct.field("amount_yuan")
     awards = pl.col("awards")
-    unknown = awards.list.eval(level.is_in(levels) & award_amount.is_null()).list.any()
+    matched_awards = awards.list.eval(level.is_in(levels)).list.sum()
+    unknown = awards.list.eval(level.is_in(levels) & award_amount.is_null()).list.sum()
     total = awards.list.eval(pl.when(level.is_in(levels)).then(award_amount).otherwise(0)).list.sum()
     matched = (total.cast(pl.Float64) * rule.amount.ratio).round(0, mode="half_to_even").cast(pl.Int64)
-    return pl.when(awards.is_not_null() & ~unknown).then(matched)
+    computable = (unknown == 0) | (unknown < matched_awards)
+    return pl.when(awards.is_not_null() & computable).then(matched)
 
 
 def exclusivity_expressions(rules: Sequence[Rule]) -> tuple[list[pl.Expr], list[pl.Expr]]:

@@ -17,6 +17,7 @@ from eligibility.facts.vocabulary import FIELDS
 from eligibility.packs.schema import RuleKind
 
 Status = Literal["granted", "superseded", "proposed", "needs_info"]
+AmountStateName = Literal["none", "fixed", "not_published", "matched", "at_least", "not_computable"]
 STATUS_ORDER: dict[str, int] = {"granted": 0, "needs_info": 1, "proposed": 2, "superseded": 3}
 
 _REPORT = ConfigDict(extra="forbid", frozen=True)
@@ -42,6 +43,10 @@ class Entitlement(BaseModel):
     status: Status
     amount_yuan: int | None = Field(description="Known amount in yuan; null when not published or not computable.")
     amount_note: str | None = Field(default=None, description="Why the amount is null, or how it was computed.")
+    amount_state: AmountStateName = Field(
+        description="What is known of the amount: none (not cash), fixed (published), not_published, matched "
+        "(computed from the awards), at_least (the awards with an amount; others' unknown), not_computable."
+    )
     frequency: str
     exclusivity_group: str | None = None
     superseded_by: str | None = Field(

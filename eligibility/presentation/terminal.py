@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from eligibility.conditions.wording import field_name, value_name
-from eligibility.evaluation.outcome import AmountState, amount_state
+from eligibility.evaluation.outcome import AmountState
 from eligibility.evaluation.report import (
     STATUS_ORDER,
     ConditionExplanation,
@@ -41,13 +41,12 @@ def fact_names(keys: Sequence[str], language: Language) -> str:
     return "、".join(f"{FIELDS[key].zh}（{key}）" if key in FIELDS else key for key in keys)
 
 
-def amount_text(item: Entitlement, catalogue: Catalogue, language: Language) -> str:
-    """The amount as shown to a person: digits, 'amount not published', 'amount unknown', or a dash."""
+def amount_text(item: Entitlement, language: Language) -> str:
+    """The amount as shown to a person: digits (≥ for a known part), 'amount not published', 'amount unknown', or a dash."""
     if item.amount_yuan is not None:
-        return f"{item.amount_yuan:,}"
-    state = amount_state(catalogue.rule(item.benefit_id)[1], item.amount_yuan)
+        return f"≥{item.amount_yuan:,}" if item.amount_state == AmountState.at_least else f"{item.amount_yuan:,}"
     words_for = {AmountState.none: "no_amount", AmountState.not_published: "amount_not_published"}
-    return label(words_for.get(state, "amount_unknown"), language)
+    return label(words_for.get(AmountState(item.amount_state), "amount_unknown"), language)
 
 
 def print_report(report: Report, catalogue: Catalogue, console: Console, language: Language) -> None:
@@ -81,7 +80,7 @@ def print_report(report: Report, catalogue: Catalogue, console: Console, languag
                 status,
                 f"{name(item)}\n[dim]{item.benefit_id}[/dim]",
                 label(item.kind, language),
-                amount_text(item, catalogue, language),
+                amount_text(item, language),
             )
         console.print(table)
     console.print(f"[bold]{label('total', language)}: {report.total_cash_yuan:,} {label('yuan', language)}[/bold]")
@@ -219,7 +218,7 @@ def print_comparison(options: list[RegionOption], catalogue: Catalogue, console:
             f"{words(option.region_name, language)}\n[dim]{option.region}[/dim]",
             zone,
             f"{option.total_cash_yuan:,}",
-            "\n".join(f"{item.benefit_id} ({amount_text(item, catalogue, language)})" for item in granted) or "—",
+            "\n".join(f"{item.benefit_id} ({amount_text(item, language)})" for item in granted) or "—",
             "\n".join(option.unpriced_benefits) or "—",
         )
     console.print(table)
