@@ -18,7 +18,7 @@ from eligibility.evaluation.calculator import Calculator
 from eligibility.evaluation.report import ConditionExplanation, Report
 from eligibility.facts.derive import applicant_facts
 from eligibility.facts.profile import parse_profile
-from eligibility.facts.vocabulary import FIELDS, FieldKind
+from eligibility.facts.vocabulary import FACTS, FIELDS, FieldKind
 from tests.support import CASES, REPO
 
 PREFECTURE = "aksu.housing.prefecture_high_level"
@@ -196,8 +196,8 @@ def test_a_near_miss_never_asks_to_lower_a_degree_title_skill_or_years(calculato
                 if field == "years_served":
                     assert isinstance(before, float) and isinstance(after, float) and after > before
                     offered += 1
-                elif FIELDS[field].kind is FieldKind.ordered:
-                    assert FIELDS[field].rank(str(after)) > FIELDS[field].rank(str(before)), miss.benefit_id
+                elif FACTS[field].kind is FieldKind.ordered:
+                    assert FACTS[field].rank(str(after)) > FACTS[field].rank(str(before)), miss.benefit_id
                     offered += 1
     assert offered > 0  # the cases do offer such changes: the checks above ran
     # A doctorate with the master's-tier conditions met is not "one degree away" from the master's tier.

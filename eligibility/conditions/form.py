@@ -26,7 +26,7 @@ from typing import Any, Final
 from eligibility.conditions import wording
 from eligibility.conditions.operators import OPERATORS, Operand, Operator, Primitive
 from eligibility.facts.names import Names
-from eligibility.facts.vocabulary import FIELDS
+from eligibility.facts.vocabulary import FACTS
 
 Truth = bool | None
 Outcome = tuple[Truth, tuple[str, ...]]  # the truth, and the facts that keep it unknown
@@ -159,7 +159,7 @@ class Named(Node):
 def test(field_key: str, operator_name: str, operand: Operand) -> Test:
     """A test as a pack writes it (the field, operator and operand already checked)."""
     operator = OPERATORS[operator_name]
-    return Test(field_key, operator, operand, operator.lower(FIELDS[field_key], operand))
+    return Test(field_key, operator, operand, operator.lower(FACTS[field_key], operand))
 
 
 def group(conjunction: bool, parts: Sequence[Node]) -> Group:

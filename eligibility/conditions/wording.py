@@ -10,7 +10,7 @@ from typing import Any, Final
 
 from eligibility.conditions.operators import Operand, Operator
 from eligibility.facts.names import Names
-from eligibility.facts.vocabulary import FIELDS
+from eligibility.facts.vocabulary import FACTS
 
 UNKNOWN: Final = Names(zh="未知", en="unknown")
 GROUPS: Final = {
@@ -22,7 +22,7 @@ GROUPS: Final = {
 
 def field_name(field: str) -> Names:
     """A fact's name: its Chinese column name, and its key in words."""
-    return FIELDS[field].names
+    return FACTS[field].names
 
 
 def value_name(field: str, value: Any, joiner: tuple[str, str] = ("、", ", ")) -> Names:
@@ -39,7 +39,7 @@ def value_name(field: str, value: Any, joiner: tuple[str, str] = ("、", ", ")) 
             return Names(zh="无", en="none")
         names = [value_name(field, item) for item in value]
         return Names(zh=joiner[0].join(name.zh for name in names), en=joiner[1].join(name.en for name in names))
-    declared = FIELDS[field].value(str(value))
+    declared = FACTS[field].value(str(value))
     if declared is not None:
         return declared.names
     return Names(zh=str(value), en=str(value).replace("_", " "))  # e.g. a programme code

@@ -4,8 +4,9 @@ A near miss is a rule in force that fails today, where meeting one failing test
 alone (setting that fact to the least value that meets it, all else as given)
 would make the rule hold, or leave it needing only unknown facts. Its
 `status_if_satisfied` says which, and `missing_facts` lists the facts still to
-ask for. When that test is service time and the start date is known,
-`eligible_from` is the anniversary on which it is met.
+ask for. When time alone meets that test and the start date is known,
+`eligible_from` is the day: the anniversary for service time, the start date for
+having started work.
 
 Not offered as changes: tests under a negation; facts the vocabulary marks as
 conferred (who the applicant is, programme membership, awards); anything that
@@ -28,7 +29,7 @@ from eligibility.evaluation.explanation import explain_test, fact_value
 from eligibility.evaluation.outcome import amount_rank
 from eligibility.facts.derive import Facts
 from eligibility.facts.service_time import anniversary
-from eligibility.facts.vocabulary import FIELDS
+from eligibility.facts.vocabulary import FACTS
 from eligibility.packs.schema import Rule
 
 
@@ -49,7 +50,7 @@ class NearMissSearch:
     def of(cls, rule: Rule, condition: Node) -> NearMissSearch:
         distinct: dict[tuple[str, str, str], Test] = {}
         for test in _tests_outside_negation(condition):
-            if not FIELDS[test.field].conferred:
+            if not FACTS[test.field].conferred:
                 distinct.setdefault(test.key, test)
         required = tuple(test for test in _required_tests(condition))
         return cls(rule, condition, tuple(distinct.values()), required)
@@ -62,7 +63,7 @@ class NearMissSearch:
         change, the rule fails whatever one fact is changed.
         """
         failing = {test.field for test in self.required if test.outcome(facts, {})[0] is False}
-        return len(failing) > 1 or any(FIELDS[field].conferred for field in failing)
+        return len(failing) > 1 or any(FACTS[field].conferred for field in failing)
 
     def ways(self, facts: Facts, service_start: date | None) -> list[dict[str, Any]]:
         """Each single failing test that, met alone, lifts the rule out of failure (a NearMissWay's fields)."""
@@ -70,7 +71,7 @@ class NearMissSearch:
         for test in self.changeable:
             if test.outcome(facts, {})[0] is not False:
                 continue
-            spec = FIELDS[test.field]
+            spec = FACTS[test.field]
             current = facts[test.field]
             meeting = test.operator.meets(spec, test.operand, current)
             if spec.only_grows and not _grows(test.field, current, meeting):
@@ -79,7 +80,7 @@ class NearMissSearch:
             outcome, still_missing = self.condition.outcome(changed, {})
             if outcome is False:
                 continue
-            eligible_from = _service_anniversary(test, service_start)
+            eligible_from = _reached_on(test, service_start)
             if eligible_from is not None and not self.rule.effective.covers(eligible_from):
                 continue  # the rule ends before the service time is reached
             found.append(
@@ -160,14 +161,19 @@ def _required_tests(node: Node) -> Iterator[Test]:
 
 
 def _grows(field: str, before: Any, after: Any) -> bool:
-    spec = FIELDS[field]
+    spec = FACTS[field]
     if spec.values:
         return spec.rank(after) > spec.rank(before)
     return bool(after > before)
 
 
-def _service_anniversary(test: Test, service_start: date | None) -> date | None:
-    """The day a years-served lower bound is met, when the start date is known."""
-    if test.field != "years_served" or test.operator.name != "gte" or service_start is None:
+def _reached_on(test: Test, service_start: date | None) -> date | None:
+    """The day time alone meets a test, when the start date is known: a years-served
+    lower bound on its anniversary, having started work on the start date."""
+    if service_start is None:
         return None
-    return anniversary(service_start, math.ceil(float(test.operand)))  # type: ignore[arg-type]
+    if test.field == "years_served" and test.operator.name == "gte":
+        return anniversary(service_start, math.ceil(float(test.operand)))  # type: ignore[arg-type]
+    if test.field == "started_work" and test.operand is True:
+        return service_start
+    return None

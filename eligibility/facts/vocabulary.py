@@ -1,5 +1,8 @@
 """The closed vocabulary of applicant facts: every fact declared once.
 
+`FIELDS` are the facts a profile gives; `DERIVED`, those worked out from them at
+the as-of date; `FACTS`, every fact a rule may name.
+
 Each fact has its canonical key, its names (the Chinese column name and an English
 name), the other spellings a roster or profile may use for its key, its kind,
 its allowed values (each with its Chinese and English names and accepted
@@ -288,9 +291,28 @@ FIELDS: Final[dict[str, FieldSpec]] = {
     )
 }
 
-# Every accepted spelling of a fact's key -> the key.
+# Facts rules test that no profile gives: worked out from the profile at the as-of date (facts/derive.py).
+DERIVED: Final[dict[str, FieldSpec]] = {
+    spec.key: spec
+    for spec in (
+        FieldSpec(
+            "started_work",
+            "是否已到岗",
+            FieldKind.boolean,
+            "Whether the applicant works in the region at the as-of date: false only when the service start date "
+            "is after it (a future hire); a profile's region and zone are where the applicant works.",
+            en="started work",
+            only_grows=True,
+        ),
+    )
+}
+
+# Every fact a rule may name: the profile's and the derived ones.
+FACTS: Final[dict[str, FieldSpec]] = {**FIELDS, **DERIVED}
+
+# Every accepted spelling of a profile fact's key -> the key.
 KEY_SPELLINGS: Final[dict[str, str]] = {
     spelling: spec.key for spec in FIELDS.values() for spelling in (spec.key, spec.zh, *spec.aliases)
 }
 
-TESTABLE_FIELDS: Final[frozenset[str]] = frozenset(key for key, spec in FIELDS.items() if spec.testable)
+TESTABLE_FIELDS: Final[frozenset[str]] = frozenset(key for key, spec in FACTS.items() if spec.testable)

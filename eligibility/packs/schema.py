@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, model_val
 
 from eligibility.conditions.operators import OPERATORS, Scalar
 from eligibility.facts.names import Names
-from eligibility.facts.vocabulary import AWARD_LEVELS, FIELDS, REGIONS, TESTABLE_FIELDS, FieldKind
+from eligibility.facts.vocabulary import AWARD_LEVELS, FACTS, FIELDS, REGIONS, TESTABLE_FIELDS, FieldKind
 
 Path = tuple[str | int, ...]
 _CODE = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -318,7 +318,7 @@ def _check_field_test(test: FieldTest, pack: RulePack, at: Path) -> Iterator[tup
     if test.field not in TESTABLE_FIELDS:
         yield (*at[:-1], "field"), f"unknown field {test.field}; allowed: {', '.join(sorted(TESTABLE_FIELDS))}"
         return
-    spec = FIELDS[test.field]
+    spec = FACTS[test.field]
     kinds_operators = sorted(name for name, operator in OPERATORS.items() if spec.kind in operator.kinds)
     if spec.kind not in OPERATORS[test.operator].kinds:
         yield (

@@ -11,7 +11,7 @@ import os
 from typing import Literal
 
 from eligibility.facts.names import Names
-from eligibility.facts.vocabulary import FIELDS
+from eligibility.facts.vocabulary import FACTS
 
 Language = Literal["zh", "en"]
 
@@ -112,8 +112,8 @@ def label(key: str, language: Language) -> str:
     """The word for `key` in `language`: this table's, else a fact's name, else the key itself."""
     if key in LABELS:
         return LABELS[key][language]
-    if key in FIELDS:
-        return words(FIELDS[key].names, language)
+    if key in FACTS:
+        return words(FACTS[key].names, language)
     return key
 
 
