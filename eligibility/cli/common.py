@@ -14,7 +14,6 @@ import typer
 
 from eligibility.errors import EligibilityError, InputError, Problem, RulePackError, UnknownRuleError
 from eligibility.facts import spelling
-from eligibility.facts.vocabulary import FIELDS
 from eligibility.presentation.labels import Language, default_language
 
 EXIT_BAD_INPUT = 2
@@ -78,7 +77,7 @@ def parse_as_of(value: str | None) -> date:
     if value is None:
         return date.today()
     try:
-        return spelling.day(FIELDS["service_start_date"], value)
+        return spelling.as_date(value)
     except spelling.Misspelt as error:
         fail([Problem("--as-of", str(error), value)])
 

@@ -21,6 +21,8 @@ def serve(
     """Serve the calculator over HTTP: POST /v1/evaluate, /v1/evaluate/batch; GET /v1/rules, /docs.
 
     The rule packs are loaded once at start-up and cannot be changed over HTTP.
+    Slow clients are cut off (a request's head within 10 s, its body within 10 s),
+    idle connections after 5 s, and at most 256 connections are served at once.
 
     Example:
 
@@ -37,4 +39,6 @@ def serve(
 
     import uvicorn
 
-    uvicorn.run(application, host=host, port=port, access_log=access_log)
+    from eligibility.http.server import server_config
+
+    uvicorn.Server(server_config(application, host, port, access_log=access_log)).run()

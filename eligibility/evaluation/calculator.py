@@ -32,10 +32,20 @@ from eligibility.evaluation.outcome import (
 from eligibility.evaluation.report import Entitlement, Report, SourceRef
 from eligibility.facts.derive import Facts, applicant_facts
 from eligibility.facts.profile import ApplicantProfile, Award, parse_profile
-from eligibility.facts.spelling import Misspelt
+from eligibility.facts.spelling import Misspelt, as_date
 from eligibility.packs.catalogue import Catalogue
 from eligibility.packs.loader import LoadedPack
 from eligibility.packs.schema import Rule
+
+
+def evaluation_date(as_of: date | str | None) -> date:
+    """The as-of date: today when not given; a date or a text in any date spelling profiles accept."""
+    if as_of is None:
+        return date.today()
+    try:
+        return as_date(as_of)
+    except Misspelt as error:
+        raise InputError([Problem("as_of", str(error), as_of)]) from None
 
 
 class Calculator:
@@ -95,14 +105,14 @@ class Calculator:
         return profile.model_copy(update={"programmes": tuple(codes)})
 
     def evaluate(
-        self, profile: ApplicantProfile | Mapping[str, Any], as_of: date | None = None, *, explain: bool = False
+        self, profile: ApplicantProfile | Mapping[str, Any], as_of: date | str | None = None, *, explain: bool = False
     ) -> Report:
         """The report of one applicant at `as_of` (default: today), with its near misses.
 
         `explain=True` adds every condition of every rule of the region, evaluated (`Report.explanation`).
         """
         profile = self.parse(profile)
-        as_of = as_of or date.today()
+        as_of = evaluation_date(as_of)
         region = self._region(profile.region)
         facts = applicant_facts(profile, as_of)
         truths = region.engine.evaluate(facts)
@@ -140,7 +150,7 @@ class Calculator:
         return report
 
     def evaluate_many(
-        self, profiles: Iterable[ApplicantProfile | Mapping[str, Any]], as_of: date | None = None
+        self, profiles: Iterable[ApplicantProfile | Mapping[str, Any]], as_of: date | str | None = None
     ) -> list[Report]:
         """The reports of many applicants at one date (default: today), in input order.
 
@@ -150,7 +160,7 @@ class Calculator:
         reports need a model per applicant anyway (the columnar evaluator of
         `eligibility batch` is for files).
         """
-        as_of = as_of or date.today()
+        as_of = evaluation_date(as_of)
         parsed: list[ApplicantProfile] = []
         problems: list[Problem] = []
         for index, profile in enumerate(profiles):

@@ -17,7 +17,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from eligibility.conditions.form import Test, walk
-from eligibility.evaluation.calculator import Calculator
+from eligibility.evaluation.calculator import Calculator, evaluation_date
 from eligibility.evaluation.report import Entitlement
 from eligibility.facts.names import Names
 from eligibility.facts.profile import ApplicantProfile
@@ -50,10 +50,10 @@ def zones_of(loaded: LoadedPack) -> list[str]:
 
 
 def compare_regions(
-    calculator: Calculator, profile: ApplicantProfile | Mapping[str, Any], as_of: date | None = None
+    calculator: Calculator, profile: ApplicantProfile | Mapping[str, Any], as_of: date | str | None = None
 ) -> list[RegionOption]:
     """Every region (and zone) of the loaded packs for this person, best first."""
-    as_of = as_of or date.today()
+    as_of = evaluation_date(as_of)
     if not isinstance(profile, ApplicantProfile):
         data = dict(profile)
         if calculator.catalogue.packs and not any(fact_key(key) == "region" for key in data):

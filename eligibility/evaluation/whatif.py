@@ -16,7 +16,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from eligibility.errors import InputError, Problem
-from eligibility.evaluation.calculator import Calculator
+from eligibility.evaluation.calculator import Calculator, evaluation_date
 from eligibility.evaluation.explanation import fact_value
 from eligibility.evaluation.report import FactValue, Report, Status
 from eligibility.facts.profile import ApplicantProfile
@@ -107,12 +107,12 @@ def what_if(
     calculator: Calculator,
     profile: ApplicantProfile | Mapping[str, Any],
     changes: Mapping[str, Any],
-    as_of: date | None = None,
+    as_of: date | str | None = None,
     *,
     explain: bool = False,
 ) -> WhatIf:
     """Evaluate the applicant as given and with `changes`; say what differs."""
-    as_of = as_of or date.today()
+    as_of = evaluation_date(as_of)
     profile = calculator.parse(profile)
     canonical: dict[str, Any] = {}
     for raw_key, value in changes.items():

@@ -22,6 +22,7 @@ from typing import Annotated, Any, Protocol
 
 from pydantic import (
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     GetCoreSchemaHandler,
@@ -56,6 +57,13 @@ Registries = Mapping[str, CodeRegistry]  # fact key -> the registry of its codes
 
 def _misspelt(error: spelling.Misspelt) -> PydanticCustomError:
     return PydanticCustomError("misspelt", "{message}", {"message": str(error)})
+
+
+def _yuan(value: Any) -> int | None:
+    try:
+        return spelling.yuan(value)
+    except spelling.Misspelt as error:
+        raise _misspelt(error) from None
 
 
 @dataclass(frozen=True)
@@ -128,8 +136,12 @@ class Award(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     level: Annotated[str, Spelled("awards", item=True)]
-    name: str = ""
-    amount_yuan: int | None = Field(default=None, ge=0)
+    name: str = Field(default="", max_length=spelling.MAX_TEXT)
+    amount_yuan: Annotated[
+        int | None,
+        BeforeValidator(_yuan),
+        Field(description=f"Whole yuan, 0 to {spelling.MAX_YUAN:,}; null or left out: unknown."),
+    ] = None
 
 
 class ApplicantProfile(BaseModel):

@@ -9,8 +9,11 @@ accepted in one place is accepted everywhere, and refused with the same message.
 - Text is trimmed; an empty text is an unknown fact.
 - A value of a closed set: its code, its Chinese spellings or its English name, in any case.
 - Yes/no: the words of BOOLEAN_WORDS (是/否, true/false, yes/no, y/n, 1/0, on/off, t/f).
-- A date: 2020-03-01, 2020/3/1, 2020.3.1 or 2020年3月1日, a day that exists.
-- A number: a plain decimal (5, 4.5), within the fact's bounds.
+- A date: 2020-03-01, 2020/3/1, 2020.3.1 or 2020年3月1日, a day that exists,
+  from 1900 to 2200.
+- A number: a plain decimal (5, 4.5), within the fact's bounds and decimal places.
+- An amount: whole yuan from 0 to MAX_YUAN.
+- A list (codes, awards) holds at most MAX_ITEMS items; a text at most MAX_TEXT characters.
 - Codes (programmes): a list, or one text with the codes separated by ; ； , or ，.
 - Awards: a list of {level, name, amount_yuan} (级别, 名称, 金额), or one text of
   items `level:amount[:name]` separated by `;` (`national:200000:国家科技进步奖;district:5000`);
@@ -23,7 +26,7 @@ from __future__ import annotations
 import difflib
 import math
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from typing import Any, Final
 
@@ -32,6 +35,13 @@ from eligibility.facts.vocabulary import FIELDS, KEY_SPELLINGS, FieldKind, Field
 
 class Misspelt(ValueError):
     """A value that no accepted spelling matches; the message says what is allowed."""
+
+
+EARLIEST: Final = date(1900, 1, 1)
+LATEST: Final = date(2200, 12, 31)
+MAX_YUAN: Final = 1_000_000_000  # 10亿元: no single award or amount comes near it
+MAX_ITEMS: Final = 100  # programmes or awards of one applicant
+MAX_TEXT: Final = 200  # an identifier or an award's name
 
 
 BOOLEAN_WORDS: Final[dict[str, bool]] = {
@@ -57,7 +67,7 @@ AWARD_SEPARATORS: Final = re.compile(r"[;；]")
 AWARD_FORM: Final = "level:amount[:name];..."
 AWARD_KEYS: Final[dict[str, str]] = {"级别": "level", "名称": "name", "金额": "amount_yuan"}
 DATE_PATTERN: Final = re.compile(r"^(\d{4})\s*[年/.\-]\s*(\d{1,2})\s*[月/.\-]\s*(\d{1,2})\s*日?$")
-DATES_ALLOWED: Final = "2020-03-01, 2020/3/1 or 2020年3月1日 (a day that exists)"
+DATES_ALLOWED: Final = "2020-03-01, 2020/3/1 or 2020年3月1日 (a day that exists, from 1900 to 2200)"
 _DECIMAL: Final = re.compile(r"^\+?(\d+(\.\d*)?|\.\d+)$")
 _WHOLE: Final = re.compile(r"^\d+$")
 
@@ -112,45 +122,76 @@ def yes_no(spec: FieldSpec, raw: object) -> bool:
 
 
 def number(spec: FieldSpec, raw: object) -> float:
-    """A plain decimal number within the fact's bounds (exponents, infinities and NaN refused)."""
+    """A plain decimal number within the fact's bounds and decimal places (exponents, infinities, NaN refused)."""
     value: float | None = None
     if isinstance(raw, int | float) and not isinstance(raw, bool):
         try:
             value = float(raw)
         except OverflowError:  # an integer too large for a float
             value = None
-    elif isinstance(raw, str) and _DECIMAL.match(raw.strip()):
+    elif isinstance(raw, str) and _DECIMAL.match(raw.strip()) and len(raw.strip()) <= 20:
         value = float(raw.strip())
     minimum = spec.minimum if spec.minimum is not None else 0
-    if value is None or not math.isfinite(value) or value < minimum:
-        raise Misspelt(f"not a number; allowed: a number greater than or equal to {minimum:g}")
+    maximum = spec.maximum if spec.maximum is not None else math.inf
+    if (
+        value is None
+        or not math.isfinite(value)
+        or not minimum <= value <= maximum
+        or round(value, spec.decimals) != value
+    ):
+        bounds = f"greater than or equal to {minimum:g}" + (f" and at most {maximum:g}" if maximum < math.inf else "")
+        places = f", with at most {spec.decimals} decimal places" if spec.decimals else ", a whole number"
+        raise Misspelt(f"not a number; allowed: a number {bounds}{places}")
     return value
 
 
 def day(spec: FieldSpec, raw: object) -> date:
-    """A date in one of the documented spellings (or a date a YAML or Excel reader gave)."""
+    """A date fact in one of the documented spellings (or a date a YAML or Excel reader gave)."""
+    return as_date(raw)
+
+
+def as_date(raw: object) -> date:
+    """A date in one of the documented spellings, from 1900 to 2200 (a date or midnight datetime too)."""
+    found: date | None = None
     if isinstance(raw, datetime):
         if raw.time() == datetime.min.time():
-            return raw.date()
+            found = raw.date()
     elif isinstance(raw, date):
-        return raw
+        found = raw
     elif isinstance(raw, str):
         match = DATE_PATTERN.match(raw.strip())
         if match:
             year, month, day_of_month = (int(part) for part in match.groups())
             try:
-                return date(year, month, day_of_month)
+                found = date(year, month, day_of_month)
             except ValueError:
-                pass
-    raise Misspelt(f"not a date; allowed: {DATES_ALLOWED}")
+                found = None
+    if found is None or not EARLIEST <= found <= LATEST:
+        raise Misspelt(f"not a date; allowed: {DATES_ALLOWED}")
+    return found
 
 
 def text(spec: FieldSpec, raw: object) -> str:
-    if isinstance(raw, str):
-        return raw
     if isinstance(raw, int) and not isinstance(raw, bool):
-        return str(raw)
-    raise Misspelt("not text")
+        raw = str(raw)
+    if not isinstance(raw, str):
+        raise Misspelt("not text")
+    if len(raw) > MAX_TEXT:
+        raise Misspelt(f"too long: {len(raw)} characters; allowed: at most {MAX_TEXT}")
+    return raw
+
+
+def yuan(raw: object) -> int | None:
+    """An amount in whole yuan, 0 to MAX_YUAN; None (unknown) for nothing or an empty text."""
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None
+    if isinstance(raw, str) and _WHOLE.match(raw.strip()) and len(raw.strip()) <= 12:
+        raw = int(raw.strip())
+    if isinstance(raw, float) and raw.is_integer() and abs(raw) <= MAX_YUAN:
+        raw = int(raw)
+    if isinstance(raw, int) and not isinstance(raw, bool) and 0 <= raw <= MAX_YUAN:
+        return raw
+    raise Misspelt(f"not an amount; allowed: whole yuan from 0 to {MAX_YUAN:,}")
 
 
 def codes(spec: FieldSpec, raw: object) -> tuple[str, ...]:
@@ -158,11 +199,13 @@ def codes(spec: FieldSpec, raw: object) -> tuple[str, ...]:
     if isinstance(raw, str):
         if raw.strip().lower() in EXPLICIT_NONE:
             return ()
-        items: Iterable[object] = CODE_SEPARATORS.split(raw)
+        items: Sequence[object] = CODE_SEPARATORS.split(raw)
     elif isinstance(raw, list | tuple):
         items = raw
     else:
         raise Misspelt("not a list of codes; allowed: a list, or codes separated by ';'")
+    if len(items) > MAX_ITEMS:
+        raise Misspelt(f"too many codes: {len(items)}; allowed: at most {MAX_ITEMS}")
     found: list[str] = []
     for item in items:
         if not isinstance(item, str):
@@ -183,6 +226,8 @@ def awards(spec: FieldSpec, raw: object) -> tuple[Any, ...]:
             return ()
         return _flat_awards(spec, raw)
     if isinstance(raw, list | tuple):
+        if len(raw) > MAX_ITEMS:
+            raise Misspelt(f"too many awards: {len(raw)}; allowed: at most {MAX_ITEMS}")
         return tuple(_award_record(spec, item) for item in raw)
     raise Misspelt(f"not a list of awards; allowed: a list of {{level, name, amount_yuan}}, or {AWARD_FORM}")
 
@@ -205,9 +250,10 @@ def _award_record(spec: FieldSpec, item: object) -> object:
 def _flat_awards(spec: FieldSpec, raw: str) -> tuple[dict[str, Any], ...]:
     found: list[dict[str, Any]] = []
     problems: list[str] = []
-    for item in (part.strip() for part in AWARD_SEPARATORS.split(raw)):
-        if not item:
-            continue
+    items = [part.strip() for part in AWARD_SEPARATORS.split(raw) if part.strip()]
+    if len(items) > MAX_ITEMS:
+        raise Misspelt(f"too many awards: {len(items)}; allowed: at most {MAX_ITEMS}")
+    for item in items:
         level_text, colon, rest = item.replace("：", ":").partition(":")
         amount_text, _, name = rest.partition(":")
         level = spec.spelling_table.get(level_text.strip().lower())
@@ -216,10 +262,11 @@ def _flat_awards(spec: FieldSpec, raw: str) -> tuple[dict[str, Any], ...]:
             problems.append(f"{item!r}: use level:amount[:name] (an unknown amount: level::name)")
         elif level is None:
             problems.append(f"{item!r}: level not allowed; allowed: {spec.allowed}")
-        elif amount_text and not _WHOLE.match(amount_text):
-            problems.append(f"{item!r}: amount not a whole number of yuan ≥ 0")
         else:
-            found.append({"level": level, "amount_yuan": int(amount_text) if amount_text else None, "name": name})
+            try:
+                found.append({"level": level, "amount_yuan": yuan(amount_text), "name": name})
+            except Misspelt:
+                problems.append(f"{item!r}: amount not whole yuan from 0 to {MAX_YUAN:,}")
     if problems:
         raise Misspelt(", ".join(problems) + f" (form: {AWARD_FORM})")
     return tuple(found)

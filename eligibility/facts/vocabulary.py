@@ -73,6 +73,8 @@ class FieldSpec:
     when_absent: Value | None = None  # what the fact is when left out; None: unknown
     extensible: bool = False  # the loaded packs may add values (a region of their own)
     minimum: float | None = None  # numbers: the least allowed
+    maximum: float | None = None  # numbers: the most allowed
+    decimals: int = 0  # numbers: the most decimal places allowed
     item: str = ""  # list facts: the word for one item (the --programme and --award options)
     only_grows: bool = False  # a near miss never offers to lower it (a degree, years served)
     conferred: bool = False  # who the applicant is or what others confer: never offered as a change
@@ -249,6 +251,8 @@ FIELDS: Final[dict[str, FieldSpec]] = {
             FieldKind.number,
             "Full years of continuous service in the region.",
             minimum=0,
+            maximum=100,
+            decimals=2,
             only_grows=True,
         ),
         FieldSpec(

@@ -18,7 +18,7 @@ from eligibility.evaluation.calculator import Calculator
 from eligibility.evaluation.report import Report
 from eligibility.facts.profile import ApplicantProfile
 from eligibility.http.errors import RULES_VERSION_HEADER, ErrorEnvelope, install_error_handlers
-from eligibility.http.requests import EVALUATE_QUERY_PARAMETERS
+from eligibility.http.requests import AS_OF_PARAMETER, BODY_SECONDS, EVALUATE_QUERY_PARAMETERS
 from eligibility.http.routes import MAX_BATCH_BYTES, MAX_BATCH_PROFILES, MAX_PROFILE_BYTES, BatchReports, Routes
 
 API_VERSION = "1"
@@ -63,12 +63,15 @@ def _request_body(schema: dict[str, Any]) -> dict[str, Any]:
     return {"requestBody": {"required": True, "content": {"application/json": {"schema": schema}}}}
 
 
-def create_app(calculator: Calculator | None = None) -> FastAPI:
-    """The FastAPI application over `calculator` (default: the installed rule packs)."""
+def create_app(calculator: Calculator | None = None, *, body_seconds: float = BODY_SECONDS) -> FastAPI:
+    """The FastAPI application over `calculator` (default: the installed rule packs).
+
+    `body_seconds`: how long a request's body may take to arrive (408 after).
+    """
     calculator = calculator or Calculator.default()
     calculator.prepare()  # every region compiled before the first request
     rules_version = calculator.rules_version
-    routes = Routes(calculator)
+    routes = Routes(calculator, body_seconds)
     app = FastAPI(
         title="eligibility",
         version=API_VERSION,
@@ -76,6 +79,7 @@ def create_app(calculator: Calculator | None = None) -> FastAPI:
         f"which policy sentence. Read-only: the rule packs (version {rules_version}) cannot be changed over HTTP. "
         f"Limits: one profile {MAX_PROFILE_BYTES} bytes; a batch {MAX_BATCH_PROFILES} profiles and "
         f"{MAX_BATCH_BYTES} bytes.",
+        redirect_slashes=False,  # /v1/schema/..%2f is a 404, not a redirect
     )
     app.add_middleware(_RulesVersionHeader, rules_version=rules_version)
     install_error_handlers(app, rules_version)
@@ -94,7 +98,7 @@ def create_app(calculator: Calculator | None = None) -> FastAPI:
         routes.evaluate_batch,
         methods=["POST"],
         responses={200: {"model": BatchReports}, **_ERRORS},
-        openapi_extra=_request_body(batch),
+        openapi_extra=_request_body(batch) | {"parameters": [AS_OF_PARAMETER]},
     )
     app.add_api_route("/v1/rules", routes.list_rules, methods=["GET"])
     app.add_api_route("/v1/rules/{rule_id}", routes.show_rule, methods=["GET"], responses=_NOT_FOUND)

@@ -35,8 +35,8 @@ class ProblemOut(BaseModel):
 class ErrorBody(BaseModel):
     code: str = Field(
         description="Stable machine-readable code: malformed_json, invalid_profile, invalid_request, "
-        "body_too_large, too_many_profiles, unknown_rule, unknown_schema, not_found, method_not_allowed, "
-        "internal_error."
+        "body_too_large, body_too_slow, too_many_profiles, unknown_rule, unknown_schema, not_found, "
+        "method_not_allowed, internal_error."
     )
     message: str = Field(description="A sentence a user can act on (the first problem, and how many more).")
     field: str | None = Field(default=None, description="The field of the first problem; null for the whole body.")
@@ -54,7 +54,13 @@ class ApiError(Exception):
     """An error response: HTTP status, code, message, and the problems behind it."""
 
     def __init__(
-        self, status: int, code: str, message: str, field: str | None = None, problems: list[Problem] | None = None
+        self,
+        status: int,
+        code: str,
+        message: str,
+        field: str | None = None,
+        problems: list[Problem] | None = None,
+        headers: dict[str, str] | None = None,
     ) -> None:
         super().__init__(message)
         self.status = status
@@ -62,6 +68,7 @@ class ApiError(Exception):
         self.message = message
         self.field = field
         self.problems = problems or []
+        self.headers = headers or {}
 
 
 def _abbreviate(text: str, limit: int = 4 * _ECHO_LIMIT) -> str:
@@ -106,7 +113,7 @@ def error_response(error: ApiError, rules_version: str) -> Response:
         body,
         status_code=error.status,
         media_type="application/json",
-        headers={RULES_VERSION_HEADER: rules_version},
+        headers={**error.headers, RULES_VERSION_HEADER: rules_version},
     )
 
 
@@ -130,7 +137,8 @@ def install_error_handlers(app: FastAPI, rules_version: str) -> None:
         codes = {404: "not_found", 405: "method_not_allowed"}
         code = codes.get(error.status_code, "http_error")
         message = f"{request.method} {request.url.path}: {error.detail}"
-        return error_response(ApiError(error.status_code, code, message), rules_version)
+        headers = dict(error.headers or {})  # a 405 says which methods are allowed (Allow)
+        return error_response(ApiError(error.status_code, code, message, headers=headers), rules_version)
 
     async def unexpected(request: Request, error: Exception) -> Response:
         _logger.exception("unexpected error on %s %s", request.method, request.url.path)

@@ -7,6 +7,7 @@ ends in the same envelope.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 from datetime import date
@@ -16,6 +17,7 @@ from fastapi import Request
 from pydantic import TypeAdapter, ValidationError
 
 from eligibility.errors import Problem
+from eligibility.facts.spelling import DATES_ALLOWED, Misspelt, as_date
 from eligibility.http.errors import ApiError
 
 
@@ -35,17 +37,50 @@ def _refuse_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 
 _SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
+MAX_DEPTH = 32  # objects and lists within each other; a profile needs 3
+BODY_SECONDS = 10.0  # a body not received within this is refused (408): a slow client holds nothing
 
 
 def _refuse_constant(name: str) -> Any:
     raise ValueError(f"{name} is not JSON")
 
 
-async def read_json(request: Request, limit: int) -> Any:
-    """The body as JSON, refused (413) before parsing when larger than `limit` bytes."""
+async def read_json(request: Request, limit: int, seconds: float = BODY_SECONDS) -> Any:
+    """The body as JSON: refused (413) before parsing when larger than `limit` bytes, (408) when too slow,
+    (422) when not UTF-8 JSON or nested more than MAX_DEPTH deep."""
     declared = request.headers.get("content-length")
     if declared is not None and declared.isdigit() and int(declared) > limit:
         raise ApiError(413, "body_too_large", f"the body has {int(declared)} bytes; the limit is {limit} bytes")
+    try:
+        body = await asyncio.wait_for(_body(request, limit), seconds)
+    except TimeoutError:
+        raise ApiError(408, "body_too_slow", f"the body did not arrive within {seconds:g} seconds") from None
+    if not body.strip():
+        raise ApiError(422, "malformed_json", "the body is empty; send JSON")
+    try:
+        text = body.decode("utf-8")  # strict: a lone surrogate's bytes are not UTF-8
+    except UnicodeDecodeError as error:
+        raise ApiError(
+            422, "malformed_json", f"not valid JSON: not UTF-8 text at byte {error.start} (send JSON in UTF-8)"
+        ) from None
+    try:
+        data = json.loads(text, object_pairs_hook=_refuse_duplicate_keys, parse_constant=_refuse_constant)
+        if _SURROGATE_ESCAPE.search(body):  # valid JSON, but a lone one is not text: refuse it here, not at output
+            json.dumps(data, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        raise ApiError(422, "malformed_json", "a string holds an unpaired UTF-16 surrogate (\\ud800-\\udfff)") from None
+    except _DuplicateKeyError as error:
+        raise ApiError(422, "malformed_json", f"{error}: each key may appear once", field=error.key) from None
+    except RecursionError:
+        raise ApiError(422, "malformed_json", f"not valid JSON: nested more than {MAX_DEPTH} levels deep") from None
+    except ValueError as error:  # JSONDecodeError, with line and column
+        raise ApiError(422, "malformed_json", f"not valid JSON: {error}") from None
+    if _depth(data) > MAX_DEPTH:
+        raise ApiError(422, "malformed_json", f"not valid JSON: nested more than {MAX_DEPTH} levels deep")
+    return data
+
+
+async def _body(request: Request, limit: int) -> bytes:
     chunks: list[bytes] = []
     size = 0
     async for chunk in request.stream():  # a chunked upload has no Content-Length: count as it arrives
@@ -53,35 +88,34 @@ async def read_json(request: Request, limit: int) -> Any:
         if size > limit:
             raise ApiError(413, "body_too_large", f"the body exceeds the limit of {limit} bytes")
         chunks.append(chunk)
-    body = b"".join(chunks)
-    if not body.strip():
-        raise ApiError(422, "malformed_json", "the body is empty; send JSON")
-    try:
-        data = json.loads(body, object_pairs_hook=_refuse_duplicate_keys, parse_constant=_refuse_constant)
-        if _SURROGATE_ESCAPE.search(body):  # valid JSON, but a lone one is not text: refuse it here, not at output
-            json.dumps(data, ensure_ascii=False).encode("utf-8")
-        return data
-    except UnicodeEncodeError:
-        raise ApiError(422, "malformed_json", "a string holds an unpaired UTF-16 surrogate (\\ud800-\\udfff)") from None
-    except _DuplicateKeyError as error:
-        raise ApiError(422, "malformed_json", f"{error}: each key may appear once", field=error.key) from None
-    except RecursionError:
-        raise ApiError(422, "malformed_json", "not valid JSON: nested too deeply") from None
-    except ValueError as error:  # JSONDecodeError (with line and column) and UnicodeDecodeError
-        raise ApiError(422, "malformed_json", f"not valid JSON: {error}") from None
+    return b"".join(chunks)
 
 
-_AS_OF: TypeAdapter[date | None] = TypeAdapter(date | None)
+def _depth(data: Any) -> int:
+    """How deep objects and lists nest (without recursion: the data is the client's)."""
+    deepest = 0
+    pending: list[tuple[Any, int]] = [(data, 1)]
+    while pending:
+        value, depth = pending.pop()
+        if isinstance(value, dict | list):
+            deepest = max(deepest, depth)
+            if depth <= MAX_DEPTH:
+                pending.extend((item, depth + 1) for item in (value.values() if isinstance(value, dict) else value))
+    return deepest
+
+
 _FLAG: TypeAdapter[bool] = TypeAdapter(bool)
 
 # What FastAPI would document for `as_of: date | None = None, explain: bool = False`.
+AS_OF_PARAMETER: dict[str, Any] = {
+    "name": "as_of",
+    "in": "query",
+    "required": False,
+    "description": f"Evaluation date (default: today): {DATES_ALLOWED}.",
+    "schema": {"anyOf": [{"type": "string", "format": "date"}, {"type": "null"}], "title": "As Of"},
+}
 EVALUATE_QUERY_PARAMETERS: list[dict[str, Any]] = [
-    {
-        "name": "as_of",
-        "in": "query",
-        "required": False,
-        "schema": {"anyOf": [{"type": "string", "format": "date"}, {"type": "null"}], "title": "As Of"},
-    },
+    AS_OF_PARAMETER,
     {
         "name": "explain",
         "in": "query",
@@ -91,27 +125,42 @@ EVALUATE_QUERY_PARAMETERS: list[dict[str, Any]] = [
 ]
 
 
-def evaluate_query(request: Request) -> tuple[date | None, bool]:
-    """`as_of` and `explain` from the query, validated as FastAPI validates them (the same pydantic types).
+def query(request: Request, allowed: tuple[str, ...]) -> dict[str, str]:
+    """The query's parameters, each given at most once and each one of `allowed`; 422 listing every problem."""
+    problems: list[Problem] = []
+    given: dict[str, str] = {}
+    for name, value in request.query_params.multi_items():
+        if name not in allowed:
+            problems.append(Problem(name, f"unknown query parameter; allowed: {', '.join(allowed)}", value))
+        elif name in given:
+            problems.append(Problem(name, "given more than once; give it once", value))
+        else:
+            given[name] = value
+    if problems:
+        raise ApiError(422, "invalid_request", "invalid request", problems=problems)
+    return given
 
-    Every bad parameter is reported at once (422 invalid_request), before the body is read. The
-    query is read here rather than declared as FastAPI parameters: FastAPI's dependency
+
+def evaluation_query(request: Request, allowed: tuple[str, ...] = ("as_of", "explain")) -> tuple[date | None, bool]:
+    """`as_of` (any date spelling a profile accepts) and `explain` from the query, before the body is read.
+
+    Read here rather than declared as FastAPI parameters: FastAPI's dependency
     solving cost more per request than a whole /healthz request.
     """
+    given = query(request, allowed)
     problems: list[Problem] = []
-    query = request.query_params
-    as_of: date | None = _query_value(query.get("as_of"), "as_of", _AS_OF, None, problems)
-    explain: bool = _query_value(query.get("explain"), "explain", _FLAG, False, problems)
+    as_of: date | None = None
+    if "as_of" in given:
+        try:
+            as_of = as_date(given["as_of"])
+        except Misspelt as error:
+            problems.append(Problem("as_of", str(error), given["as_of"]))
+    explain = False
+    if "explain" in given:
+        try:
+            explain = _FLAG.validate_python(given["explain"])
+        except ValidationError:
+            problems.append(Problem("explain", "not a yes/no value; allowed: true/false, 1/0", given["explain"]))
     if problems:
         raise ApiError(422, "invalid_request", "invalid request", problems=problems)
     return as_of, explain
-
-
-def _query_value(raw: str | None, name: str, adapter: TypeAdapter[Any], default: Any, problems: list[Problem]) -> Any:
-    if raw is None:
-        return default
-    try:
-        return adapter.validate_python(raw)
-    except ValidationError as error:
-        problems.extend(Problem(name, str(detail["msg"]), detail.get("input")) for detail in error.errors())
-        return default

@@ -15,7 +15,7 @@ from eligibility.errors import InputError, UnknownRuleError
 from eligibility.evaluation.calculator import Calculator
 from eligibility.evaluation.report import Report
 from eligibility.http.errors import ApiError
-from eligibility.http.requests import evaluate_query, read_json
+from eligibility.http.requests import BODY_SECONDS, evaluation_query, query, read_json
 from eligibility.packs.schema import Rule
 from eligibility.presentation.schemas import SCHEMA_NAMES, schema
 
@@ -58,8 +58,9 @@ def rule_document(rule: Rule) -> dict[str, Any]:
 class Routes:
     """The handlers of every route, over one calculator."""
 
-    def __init__(self, calculator: Calculator) -> None:
+    def __init__(self, calculator: Calculator, body_seconds: float = BODY_SECONDS) -> None:
         self.calculator = calculator
+        self.body_seconds = body_seconds
         self.rules_version = calculator.rules_version
         catalogue = calculator.catalogue
         self._listing = {
@@ -89,17 +90,18 @@ class Routes:
 
         `explain=true` adds `explanation`: every condition of every rule of the region, evaluated.
         """
-        as_of, explain = evaluate_query(request)
-        data = await read_json(request, MAX_PROFILE_BYTES)
+        as_of, explain = evaluation_query(request)
+        data = await read_json(request, MAX_PROFILE_BYTES, self.body_seconds)
         try:
             report = self.calculator.evaluate(data, as_of=as_of, explain=explain)  # inline: cheaper than a thread hop
         except InputError as error:
             raise ApiError(422, "invalid_profile", str(error), problems=error.problems) from None
         return Response(_REPORT_JSON.dump_json(report), media_type="application/json")
 
-    async def evaluate_batch(self, request: Request, as_of: date | None = None) -> Response:
+    async def evaluate_batch(self, request: Request) -> Response:
         """The reports of a JSON list of profiles, in order; all are validated before any is evaluated."""
-        data = await read_json(request, MAX_BATCH_BYTES)
+        as_of, _ = evaluation_query(request, ("as_of",))
+        data = await read_json(request, MAX_BATCH_BYTES, self.body_seconds)
         if not isinstance(data, list):
             raise ApiError(422, "invalid_request", f"a batch is a JSON list of profiles, not {type(data).__name__}")
         if len(data) > MAX_BATCH_PROFILES:
@@ -113,12 +115,14 @@ class Routes:
         batch = BatchReports(rules_version=self.rules_version, as_of=day, count=len(reports), reports=tuple(reports))
         return Response(_BATCH_JSON.dump_json(batch), media_type="application/json")
 
-    async def list_rules(self) -> Response:
+    async def list_rules(self, request: Request) -> Response:
         """Every loaded rule pack and a summary of each rule (GET /v1/rules/{id} for the whole rule)."""
+        query(request, ())
         return _json(self._listing)
 
-    async def show_rule(self, rule_id: str) -> Response:
+    async def show_rule(self, request: Request, rule_id: str) -> Response:
         """One rule as its pack defines it: conditions, amount, dates, source quote, assumptions."""
+        query(request, ())
         try:
             pack, rule = self.calculator.catalogue.rule(rule_id)
         except UnknownRuleError as error:
@@ -126,13 +130,15 @@ class Routes:
         document = {"rules_version": self.rules_version, "region": pack.region, "pack_version": pack.version}
         return _json(document | {"rule": rule_document(rule)})
 
-    async def show_schema(self, name: str) -> Response:
+    async def show_schema(self, request: Request, name: str) -> Response:
         """The JSON Schema (Draft 2020-12) of `applicant`, `report` or `rules` (rules_version is an annotation)."""
+        query(request, ())
         if name not in self._schemas:
             message = f"no schema named {name!r}; allowed: {', '.join(SCHEMA_NAMES)}"
             raise ApiError(404, "unknown_schema", message, field="name")
         return _json(self._schemas[name])
 
-    async def healthz(self) -> Response:
+    async def healthz(self, request: Request) -> Response:
         """Liveness: the service is up and the rule packs are loaded."""
+        query(request, ())
         return _json(self._health)

@@ -10,17 +10,19 @@ import uvicorn
 
 from eligibility.evaluation.calculator import Calculator
 from eligibility.http.app import create_app
+from eligibility.http.server import server_config
 
 
 class Server:
     """uvicorn in a background thread, on a socket bound to a free 127.0.0.1 port."""
 
-    def __init__(self, calculator: Calculator) -> None:
+    def __init__(self, calculator: Calculator, head_seconds: float = 10.0, body_seconds: float = 10.0) -> None:
         self.socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self.socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self.socket.bind(("127.0.0.1", 0))
         self.url = f"http://127.0.0.1:{self.socket.getsockname()[1]}"
-        config = uvicorn.Config(create_app(calculator), log_level="warning", access_log=False)
+        application = create_app(calculator, body_seconds=body_seconds)
+        config = server_config(application, log_level="warning", access_log=False, head_seconds=head_seconds)
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.socket]}, daemon=True)
 
