@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import gc
 import random
 import resource
@@ -118,7 +119,9 @@ def test_a_pack_of_500_rules_sharing_their_first_tests_agrees_with_the_reference
             "id": f"aksu.many.r{index}",
             "name": {"zh": "x", "en": "x"},
             "kind": "service",
-            "when": {"all": [{"field": "years_served", "gte": index % 7}, conditions[index % len(conditions)]]},
+            "when": {
+                "all": [{"field": "years_served", "gte": index % 7}, copy.deepcopy(conditions[index % len(conditions)])]
+            },
             "source": {"document": "s.txt", "quote": "q"},
         }
         for index in range(500)

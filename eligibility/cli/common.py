@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -82,19 +81,21 @@ def parse_as_of(value: str | None) -> date:
         fail([Problem("--as-of", str(error), value)])
 
 
+MAX_PROFILE_BYTES = 1024 * 1024
+
+
 def read_document(path: Path) -> Any:
-    """A YAML or JSON file (or '-' for standard input), parsed safely."""
-    import yaml
+    """A YAML or JSON profile (or '-' for standard input), read as documents.py reads every document."""
+    from eligibility.documents import DocumentError, decode, parse_json, parse_yaml, read_text
 
     try:
-        text = sys.stdin.read() if str(path) == "-" else path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        fail([Problem(str(path), "no such file")])
-    except (OSError, UnicodeDecodeError) as error:
-        fail([Problem(str(path), f"cannot read: {error}")])
-    try:
-        if path.suffix.lower() == ".json":
-            return json.loads(text)
-        return yaml.safe_load(text)
-    except (yaml.YAMLError, json.JSONDecodeError) as error:
-        fail([Problem(str(path), f"not valid {'JSON' if path.suffix.lower() == '.json' else 'YAML or JSON'}: {error}")])
+        if str(path) == "-":
+            data = sys.stdin.buffer.read(MAX_PROFILE_BYTES + 1)
+            if len(data) > MAX_PROFILE_BYTES:
+                raise DocumentError([(0, f"more than {MAX_PROFILE_BYTES:,} bytes on standard input")])
+            text = decode(data)
+        else:
+            text = read_text(path, MAX_PROFILE_BYTES)
+        return parse_json(text) if path.suffix.lower() == ".json" else parse_yaml(text)[0]
+    except DocumentError as error:
+        fail([f"{path}:{line}: {message}" if line else f"{path}: {message}" for line, message in error.problems])

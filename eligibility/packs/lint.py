@@ -12,8 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from eligibility.documents import line_of
 from eligibility.errors import RuleProblem
-from eligibility.packs.loader import LoadedPack, line_of, load_pack_files, pack_files, read_yaml
+from eligibility.packs.loader import LoadedPack, load_pack_files, pack_files, read_yaml
 from eligibility.packs.provenance import SourceLibrary
 
 
@@ -79,7 +80,7 @@ def lint_directory(directory: Path, sources: Path | None = None) -> LintResult:
 
 def quote_problems(item: LoadedPack, library: SourceLibrary) -> list[RuleProblem]:
     """The rules of one loaded pack whose quote does not occur in its source, at the quote's line."""
-    _, lines, _ = read_yaml(item.path)
+    _, lines, _, _ = read_yaml(item.path)
     problems = []
     for index, rule in enumerate(item.pack.rules):
         message = library.quote_problem(rule.source.document, rule.source.quote)

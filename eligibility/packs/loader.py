@@ -1,7 +1,9 @@
 """Loading rule packs from YAML: safe, strict, and every problem as file:line: message.
 
-YAML is read with the safe loader (no tags, no code), duplicate keys are errors,
-and each value's line is remembered so that schema errors point at the file.
+A pack is read as documents.py reads every document (a regular file of bounded
+size, strict UTF-8, the safe YAML loader: no tags, no code, no aliases, no
+duplicate keys), and each value's line is remembered so that schema errors point
+at the file.
 """
 
 from __future__ import annotations
@@ -12,51 +14,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import ValidationError
 
 from eligibility.conditions.form import Group
+from eligibility.documents import DocumentError, LinePath, line_of, parse_yaml, read_text
 from eligibility.errors import RulePackError, RuleProblem
 from eligibility.packs.normalise import cycle_problems, rule_conditions
 from eligibility.packs.programmes import programme_problems
 from eligibility.packs.schema import RulePack, check_pack
 
-try:  # the C parser when PyYAML was built with libyaml
-    _BaseLoader: type[yaml.SafeLoader] = yaml.CSafeLoader  # type: ignore[assignment]
-except AttributeError:  # pragma: no cover - depends on the PyYAML build
-    _BaseLoader = yaml.SafeLoader
-
-LinePath = tuple[str | int, ...]
-
-
-class _LineRecordingLoader(_BaseLoader):  # type: ignore[misc,valid-type]
-    """A safe loader that rejects duplicate keys and records each node's line."""
-
-    def __init__(self, stream: Any) -> None:
-        super().__init__(stream)
-        self.lines: dict[LinePath, int] = {}
-        self.problems: list[tuple[int, str]] = []
-
-    def construct_document(self, node: yaml.Node) -> Any:
-        self._record(node, ())
-        return super().construct_document(node)
-
-    def _record(self, node: yaml.Node, path: LinePath) -> None:
-        self.lines[path] = node.start_mark.line + 1
-        if isinstance(node, yaml.MappingNode):
-            seen: dict[Any, int] = {}
-            for key_node, value_node in node.value:
-                key = key_node.value
-                line = key_node.start_mark.line + 1
-                if key in seen:
-                    self.problems.append((line, f"duplicate key {key!r} (first at line {seen[key]})"))
-                seen[key] = line
-                self.lines[(*path, key)] = line
-                self._record(value_node, (*path, key))
-                self.lines[(*path, key)] = line
-        elif isinstance(node, yaml.SequenceNode):
-            for index, item in enumerate(node.value):
-                self._record(item, (*path, index))
+MAX_PACK_BYTES = 4 * 1024 * 1024  # a region of 500 rules is about 1 MiB
 
 
 @dataclass(frozen=True)
@@ -69,30 +36,14 @@ class LoadedPack:
     conditions: tuple[Group, ...]
 
 
-def read_yaml(path: Path) -> tuple[Any, dict[LinePath, int], list[RuleProblem]]:
-    """Parse one YAML file; return data, the line of each path, and syntax problems."""
-    text = path.read_text(encoding="utf-8")
-    loader = _LineRecordingLoader(text)
+def read_yaml(path: Path) -> tuple[Any, dict[LinePath, int], list[RuleProblem], bytes]:
+    """Read and parse one pack file safely (documents.py); data, the line of each path, problems, and its bytes."""
     try:
-        data = loader.get_single_data()
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else 1
-        return None, {}, [RuleProblem(str(path), line, f"not valid YAML: {getattr(error, 'problem', error)}")]
-    finally:
-        loader.dispose()
-    problems = [RuleProblem(str(path), line, message) for line, message in loader.problems]
-    return data, loader.lines, problems
-
-
-def line_of(lines: dict[LinePath, int], path: Iterable[str | int]) -> int:
-    """The line of the deepest recorded prefix of `path` (1 when nothing matches)."""
-    parts = tuple(path)
-    while parts:
-        if parts in lines:
-            return lines[parts]
-        parts = parts[:-1]
-    return lines.get((), 1)
+        text = read_text(path, MAX_PACK_BYTES)
+        data, lines = parse_yaml(text)
+    except DocumentError as error:
+        return None, {}, [RuleProblem(str(path), line, message) for line, message in error.problems], b""
+    return data, lines, [], text.encode("utf-8")
 
 
 def _yaml_path(loc: tuple[str | int, ...]) -> LinePath:
@@ -113,7 +64,7 @@ def _yaml_path(loc: tuple[str | int, ...]) -> LinePath:
 
 def load_pack_file(path: Path) -> LoadedPack:
     """Load and check one pack; raise RulePackError with every problem found."""
-    data, lines, problems = read_yaml(path)
+    data, lines, problems, content = read_yaml(path)
     if problems:
         raise RulePackError(problems)
     if not isinstance(data, dict):
@@ -134,7 +85,7 @@ def load_pack_file(path: Path) -> LoadedPack:
         semantic = [RuleProblem(str(path), line_of(lines, where), message) for where, message in cycle_problems(pack)]
     if semantic:
         raise RulePackError(semantic)
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    digest = hashlib.sha256(content).hexdigest()
     return LoadedPack(pack=pack, path=path, digest=digest, conditions=rule_conditions(pack))
 
 

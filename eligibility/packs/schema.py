@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, model_val
 
 from eligibility.conditions.operators import OPERATORS, Scalar
 from eligibility.facts.names import Names
+from eligibility.facts.spelling import EARLIEST, LATEST, MAX_YUAN, Misspelt, number
 from eligibility.facts.vocabulary import AWARD_LEVELS, FACTS, FIELDS, REGIONS, TESTABLE_FIELDS, FieldKind
 
 Path = tuple[str | int, ...]
@@ -50,7 +51,7 @@ class FieldTest(BaseModel):
     model_config = _STRICT
     field: str
     eq: Scalar | None = None
-    in_: tuple[str, ...] | None = Field(default=None, alias="in")
+    in_: tuple[str, ...] | None = Field(default=None, alias="in", min_length=1)
     at_least: str | None = None
     gte: float | None = None
     lte: float | None = None
@@ -127,7 +128,7 @@ class FixedAmount(BaseModel):
     """A published amount in yuan."""
 
     model_config = _STRICT
-    yuan: int = Field(ge=0)
+    yuan: int = Field(ge=0, le=MAX_YUAN)
 
 
 class UnpublishedAmount(BaseModel):
@@ -145,7 +146,7 @@ class MatchingAmount(BaseModel):
     matching_award_levels: tuple[str, ...] = Field(
         json_schema_extra={"items": {"enum": [level.code for level in AWARD_LEVELS], "type": "string"}}
     )
-    ratio: float = Field(default=1.0, gt=0)
+    ratio: float = Field(default=1.0, gt=0, le=100, allow_inf_nan=False)
 
 
 Amount = FixedAmount | UnpublishedAmount | MatchingAmount
@@ -157,6 +158,17 @@ class Effective(BaseModel):
     model_config = _STRICT
     from_: date | None = Field(default=None, alias="from")
     until: date | None = None
+
+    @model_validator(mode="after")
+    def _a_window(self) -> Effective:
+        for day in (self.from_, self.until):
+            if day is not None and not EARLIEST <= day <= LATEST:
+                raise ValueError(f"{day} is outside {EARLIEST.year} to {LATEST.year}")
+        if self.from_ is not None and self.until is not None and self.until <= self.from_:
+            raise ValueError(
+                f"until ({self.until}) must be after from ({self.from_}): the rule would never be in force"
+            )
+        return self
 
     def covers(self, day: date) -> bool:
         return (self.from_ is None or self.from_ <= day) and (self.until is None or day < self.until)
@@ -327,6 +339,11 @@ def _check_field_test(test: FieldTest, pack: RulePack, at: Path) -> Iterator[tup
         )
         return
     operand = test.operand
+    if spec.kind is FieldKind.number:
+        try:
+            number(spec, operand)
+        except Misspelt as error:
+            yield at, f"{test.field}: {operand!r}: {error}"
     if spec.kind is FieldKind.boolean and not isinstance(operand, bool):
         yield at, f"{test.field} is a yes/no fact: compare with true or false, not {operand!r}"
     operands = operand if isinstance(operand, tuple) else (operand,)

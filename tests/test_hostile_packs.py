@@ -1,0 +1,122 @@
+"""Hostile and careless rule packs and profile files are refused by name and line, at once, never run (issue 12's repros)."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from eligibility.packs.lint import lint_directory
+from tests.support import invoke
+
+HEAD = """region: aksu
+name: {zh: 测, en: t}
+version: "1"
+sources: [{document: s.txt, title: t, publisher: p, date: 2024-01-01}]
+"""
+RULE = """rules:
+  - id: aksu.x.y
+    name: {zh: x, en: x}
+    kind: %s
+    %s
+    when: %s
+    source: {document: s.txt, quote: q}
+"""
+
+
+def pack(kind: str = "service", extra: str = "", when: str = "{all: []}") -> str:
+    return HEAD + RULE % (kind, extra or "frequency: one_off", when)
+
+
+def problems(directory: Path) -> list[str]:
+    started = time.monotonic()
+    result = lint_directory(directory)
+    assert time.monotonic() - started < 5, "lint must answer at once"
+    return [str(problem) for problem in result.problems]
+
+
+def write(tmp_path: Path, text: str, name: str = "aksu.yaml") -> Path:
+    (tmp_path / name).write_text(text, encoding="utf-8")
+    return tmp_path
+
+
+BILLION_LAUGHS = "".join(
+    f"{name}: &{name} [{', '.join([f'*{previous}'] * 9)}]\n"
+    for previous, name in zip("abcdefghi", "bcdefghij", strict=True)
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (HEAD + "unused: &a [x, x, x, x, x, x, x, x, x]\n" + BILLION_LAUGHS, "anchors and aliases"),
+        (HEAD + "unused: &r [*r]\n", "anchors and aliases"),
+        (HEAD + "unused: " + "[" * 70 + "]" * 70 + "\n", "nested more than 64 levels"),
+        (pack(when="{field: degree, in: []}"), "at least 1 item"),
+        (pack(when="{field: years_served, gte: .inf}"), "a number greater than or equal to 0 and at most 100"),
+        (pack(when="{field: years_served, gte: 1e16}"), "a number greater than or equal to 0 and at most 100"),
+        (pack(when="{field: years_served, gte: .nan}"), "a number greater than or equal to 0 and at most 100"),
+        (pack(when="{field: years_served, lte: 2.125}"), "at most 2 decimal places"),
+        (pack("cash", "amount: {yuan: 1000000000000000000000000000000}"), "less than or equal to 1000000000"),
+        (pack("cash", "amount: {matching_award_levels: [national], ratio: 1e308}"), "less than or equal to 100"),
+        (pack(extra="effective: {from: 2025-01-01, until: 2024-01-01}"), "must be after from"),
+        (pack(extra="effective: {from: 2024-02-30}"), "not a date: '2024-02-30'"),
+        (pack(extra="effective: {from: 1066-10-14}"), "outside 1900 to 2200"),
+    ],
+    ids=[
+        "an alias bomb in an unused key",
+        "a structure containing itself",
+        "seventy levels of nesting",
+        "in with nothing",
+        "an infinite bound",
+        "a bound of 1e16 years",
+        "a bound that is not a number",
+        "a bound finer than the years' two decimals",
+        "an amount of 10**30 yuan",
+        "a ratio of 1e308",
+        "a window ending before it starts",
+        "a day that does not exist",
+        "a year out of range",
+    ],
+)
+def test_lint_refuses_what_evaluation_could_not_run_naming_the_file_and_line(
+    tmp_path: Path, text: str, expected: str
+) -> None:
+    found = problems(write(tmp_path, text))
+    assert found and all(problem.startswith(f"{tmp_path / 'aksu.yaml'}:") for problem in found), found
+    assert any(expected in problem for problem in found), found
+
+
+def test_odd_files_in_a_rules_directory_are_refused_by_name_without_blocking(tmp_path: Path) -> None:
+    write(tmp_path, pack(), "aksu.yaml")
+    (tmp_path / "loop.yaml").symlink_to(tmp_path / "loop.yaml")
+    (tmp_path / "dangling.yaml").symlink_to(tmp_path / "nowhere.yaml")
+    os.mkfifo(tmp_path / "fifo.yaml")  # opening it would wait for a writer for ever
+    (tmp_path / "folder.yaml").mkdir()
+    (tmp_path / "binary.yaml").write_bytes(b"region: \xff\xfe\x00\x00 aksu\n")
+    found = problems(tmp_path)
+    named = {problem.split(":")[0]: problem for problem in found}
+    assert "a link, not a file" in named[str(tmp_path / "loop.yaml")]
+    assert "a link, not a file" in named[str(tmp_path / "dangling.yaml")]
+    assert "not a regular file" in named[str(tmp_path / "fifo.yaml")]
+    assert "a directory, not a file" in named[str(tmp_path / "folder.yaml")]
+    assert "not UTF-8 text" in named[str(tmp_path / "binary.yaml")]
+    assert str(tmp_path / "aksu.yaml") not in named
+
+
+def test_check_refuses_a_device_and_an_alias_bomb_as_its_profile_at_once(tmp_path: Path) -> None:
+    bomb = write(tmp_path, "region: aksu\na: &a [x, x, x, x, x, x, x, x, x]\n" + BILLION_LAUGHS, "p.yaml") / "p.yaml"
+    for path in ("/dev/zero", str(bomb)):
+        started = time.monotonic()
+        result = invoke("check", path)
+        assert result.exit_code == 2 and time.monotonic() - started < 5, result.output
+        assert "Traceback" not in result.output
+    assert "not a regular file" in invoke("check", "/dev/zero").output
+    assert "anchors and aliases" in invoke("check", str(bomb)).output
+
+
+def test_a_profile_on_standard_input_is_bounded(tmp_path: Path) -> None:
+    result = invoke("check", "-", input="region: aksu\n" + "# " + "x" * (2 * 1024 * 1024) + "\n")
+    assert result.exit_code == 2 and "more than 1,048,576 bytes" in result.output
