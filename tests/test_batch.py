@@ -385,14 +385,21 @@ def test_spellings_remembered_from_earlier_chunks_give_what_checking_each_chunk_
         assert validate(chunk, {}, remembered).equals(validate(chunk, {}))
 
 
-def test_a_missing_header_and_a_quote_never_closed_stop_with_a_clear_message(tmp_path: Path) -> None:
+def test_a_blank_line_above_the_header_is_skipped_and_a_quote_never_closed_stops_with_a_clear_message(
+    tmp_path: Path,
+) -> None:
     blank_first = tmp_path / "blank_first.csv"
     blank_first.write_text("\n编号,地区\nA1,阿克苏\n", encoding="utf-8")
     result = invoke(str(blank_first), "--out", str(tmp_path / "o.csv"))
-    assert result.exit_code == 2 and "line 1 is empty: the first line must hold the column names" in result.output
+    assert result.exit_code == 0, result.output
+    assert pl.read_csv(tmp_path / "o.csv", infer_schema=False)["row"].to_list() == ["3"]
+    no_header = tmp_path / "no_header.csv"
+    no_header.write_text("甲,乙\n1,2\n", encoding="utf-8")
+    result = invoke(str(no_header), "--out", str(tmp_path / "o2.csv"))
+    assert result.exit_code == 2 and "no header row in its first 2 rows: no row names the facts" in result.output
     unclosed = tmp_path / "unclosed.csv"
     unclosed.write_text('编号,地区\nA1,阿克苏\nA2,"阿克苏\nA3,阿克苏\n', encoding="utf-8")
-    result = invoke(str(unclosed), "--out", str(tmp_path / "o.csv"))
+    result = invoke(str(unclosed), "--out", str(tmp_path / "o3.csv"))
     assert result.exit_code == 2
     assert 'a quoted cell (") opened on line 3 or later is never closed' in result.output
-    assert not (tmp_path / "o.csv").exists()
+    assert not (tmp_path / "o3.csv").exists()

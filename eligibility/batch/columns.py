@@ -21,6 +21,7 @@ from eligibility.facts.vocabulary import FIELDS, FieldKind, FieldSpec
 
 ERROR = "error"
 RECORD_PROBLEM = "__record_problem"  # a line that is no row (blank, wrong field count): see reading.py
+ROW_NUMBER = "__row_number"  # the row as a spreadsheet shows it (a text file's line, a sheet's row)
 
 AWARD_LEVEL: Final = pl.Enum(list(FIELDS["awards"].codes))
 AWARD: Final = pl.Struct({"level": AWARD_LEVEL, "amount_yuan": pl.Int64})
@@ -161,7 +162,8 @@ def validate(raw: pl.DataFrame, headers: dict[str, str], remembered: CheckedSpel
     if RECORD_PROBLEM in raw.columns:  # its cells are not where the header says: only the line's problem
         error = pl.coalesce(pl.col(RECORD_PROBLEM), error)
     staged = raw.with_columns(positions) if positions else raw
-    return staged.with_columns(*values, error.alias(ERROR)).select(*FIELDS, ERROR)
+    numbered = [ROW_NUMBER] if ROW_NUMBER in raw.columns else []
+    return staged.with_columns(*values, error.alias(ERROR)).select(*numbered, *FIELDS, ERROR)
 
 
 def _where(header: str, key: str) -> str:

@@ -1,17 +1,19 @@
-"""Reading a roster in chunks: CSV in any common Chinese encoding, or .xlsx.
+"""Reading a roster: the file checked, its format found by its content, its header row found, its columns mapped.
 
-CSV is read in blocks of bytes cut at record ends, each parsed by polars with
-every cell as text (validation is ours, so `007` stays `007`). polars reads UTF-8 only: a GB18030/GBK export is first
-transcoded, in a stream, to a temporary UTF-8 file. Excel sheets hold at most
-about a million rows: an .xlsx is read whole, then cut into chunks.
+A roster is a CSV or tab-separated text file (batch/text_files.py) or a workbook
+(batch/workbooks.py), recognised by its first bytes whatever its name says. The
+header row is the first whose cells are mostly names of facts (title rows above
+it are skipped and named in a notice), unless `header_row` says which. Columns
+that are no fact (姓名, 部门) are carried to the output unchanged. Every chunk
+holds, besides the cells, the row number a spreadsheet shows for each row (the
+line of a text file, the row of a sheet), and, for a row that cannot be read as
+one, why.
 """
 
 from __future__ import annotations
 
-import codecs
-import csv
-import io
-import shutil
+import os
+import stat
 import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -21,46 +23,13 @@ from typing import Final
 
 import polars as pl
 
-from eligibility.batch.columns import RECORD_PROBLEM, column_key
+from eligibility.batch import text_files, workbooks
+from eligibility.batch.columns import RECORD_PROBLEM, ROW_NUMBER, column_key
 from eligibility.errors import InputError, Problem
 from eligibility.facts.spelling import closest_key
 
-EXCEL_SUFFIXES: Final = (".xlsx", ".xlsm")
-_SAMPLE_BYTES: Final = 1 << 22
-_COPY_BYTES: Final = 1 << 22
-
-
-@dataclass(frozen=True)
-class Roster:
-    """An opened input: how its columns are used, and its chunks (facts renamed to canonical keys).
-
-    A chunk may hold a RECORD_PROBLEM column: why a line could not be read as a row
-    (a blank line, or not as many fields as the header), null for a good line.
-    """
-
-    headers: Headers
-    chunks: Iterator[pl.DataFrame]
-    encoding: str
-
-
-def detect_encoding(path: Path) -> str:
-    """utf-8 (with or without BOM) when the start decodes as UTF-8, else gb18030 (a superset of GBK)."""
-    with path.open("rb") as stream:
-        sample = stream.read(_SAMPLE_BYTES)
-    if sample.startswith(codecs.BOM_UTF8):
-        return "utf-8-sig"
-    try:
-        codecs.getincrementaldecoder("utf-8")().decode(sample, final=False)  # a cut last character is fine
-        return "utf-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        codecs.getincrementaldecoder("gb18030")().decode(sample, final=False)
-        return "gb18030"
-    except UnicodeDecodeError:
-        raise InputError(
-            [Problem(str(path), "neither UTF-8 nor GB18030/GBK text; name its encoding (e.g. big5, utf-16)")]
-        ) from None
+MAX_COLUMNS: Final = workbooks.MAX_COLUMNS
+HEAD_ROWS: Final = 50  # rows looked at for the header row
 
 
 @dataclass(frozen=True)
@@ -68,8 +37,8 @@ class Headers:
     """How a roster's columns are used.
 
     `facts`: canonical key -> the header the file used. `carried`: a column that is
-    no fact (e.g. 姓名, 部门) -> its name in the output, where it is copied unchanged
-    after the scoring columns. `notices`: one line per such column for the user.
+    no fact (e.g. 姓名, 部门) -> its name in the output, where it is copied unchanged.
+    `notices`: one line per thing the user should know about the columns.
     """
 
     facts: dict[str, str]
@@ -77,14 +46,42 @@ class Headers:
     notices: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class Roster:
+    """An opened input: how its columns are used, its chunks (facts renamed to canonical keys), what it is.
+
+    A chunk holds ROW_NUMBER (the row as a spreadsheet shows it) and may hold a
+    RECORD_PROBLEM column: why a row could not be read as one (blank, or not as
+    many fields as the header), null for a good row.
+    """
+
+    headers: Headers
+    chunks: Iterator[pl.DataFrame]
+    description: str
+    notices: tuple[str, ...] = ()
+
+
 def map_headers(columns: list[str], where: str, reserved: Iterable[str] = ()) -> Headers:
-    """Which column is which fact; other columns are carried through; a fact given twice is a problem."""
+    """Which column is which fact; other columns are carried through; a column or fact given twice is a problem."""
+    if len(columns) > MAX_COLUMNS:
+        raise InputError([Problem(where, f"{len(columns):,} columns; a roster has at most {MAX_COLUMNS:,}")])
     facts: dict[str, str] = {}
     carried: dict[str, str] = {}
     notices: list[str] = []
     problems: list[Problem] = []
     taken = set(reserved)
-    for column in columns:
+    positions: dict[str, int] = {}
+    for position, column in enumerate(columns, 1):
+        if column in positions:
+            problems.append(
+                Problem(
+                    f"{where}: column",
+                    f"appears twice (columns {positions[column]} and {position}): which one is meant is not ours to guess",
+                    column,
+                )
+            )
+            continue
+        positions[column] = position
         key = column_key(column)
         if key is None:
             name = column if column not in taken else f"{column} (input)"
@@ -112,237 +109,172 @@ def map_headers(columns: list[str], where: str, reserved: Iterable[str] = ()) ->
     return Headers(facts, carried, tuple(notices))
 
 
+def header_index(rows: list[list[str]], given: int | None, first_row: int, where: str) -> int:
+    """Which of `rows` (the first rows, numbered from `first_row`) is the header: `given`, or found.
+
+    Found: the first row naming at least two facts, or naming one among no more
+    other cells (a title row, 2024年人才名册, names none; an export's header names
+    a few facts among many other columns, 姓名, 部门, 手机 ...).
+    """
+    for row in rows:
+        if len(row) > MAX_COLUMNS:
+            raise InputError([Problem(where, f"{len(row):,} columns; a roster has at most {MAX_COLUMNS:,}")])
+    if given is not None:
+        index = given - first_row
+        if not 0 <= index < len(rows):
+            last = first_row + len(rows) - 1
+            raise InputError(
+                [Problem("header_row", f"no such row in {where}; its rows run {first_row} to {last}", given)]
+            )
+        return index
+    for index, row in enumerate(rows):
+        cells = [cell.strip() for cell in row if cell and cell.strip()]
+        known = sum(column_key(cell) is not None for cell in cells)
+        if known >= 2 or (known and known * 2 >= len(cells)):
+            return index
+    raise InputError(
+        [
+            Problem(
+                where,
+                f"no header row in its first {len(rows)} rows: no row names the facts (地区, 学历, ...); "
+                "name the header row, or check this is the roster",
+            )
+        ]
+    )
+
+
+def _skipped_notice(rows: list[list[str]], index: int, first_row: int, where: str) -> tuple[str, ...]:
+    if index == 0:
+        return ()
+    titles = "; ".join(
+        " ".join(cell for cell in row if cell.strip()) for row in rows[:index] if any(c.strip() for c in row)
+    )
+    above = f"row {first_row}" if index == 1 else f"rows {first_row}-{first_row + index - 1}"
+    return (f"{where}: {above} above the header (row {first_row + index}) skipped" + (f": {titles}" if titles else ""),)
+
+
+def check_input(path: Path) -> bytes:
+    """The first bytes of a readable, non-empty regular file; InputError saying what the path is otherwise."""
+    try:
+        status = os.stat(path)
+    except FileNotFoundError:
+        raise InputError([Problem(str(path), "no such file")]) from None
+    except OSError as error:
+        raise InputError([Problem(str(path), f"cannot be read: {error.strerror}")]) from None
+    if stat.S_ISDIR(status.st_mode):
+        raise InputError([Problem(str(path), "a directory, not a roster file: name the file")])
+    if not stat.S_ISREG(status.st_mode):
+        raise InputError([Problem(str(path), "not a regular file (a device, a FIFO or a socket)")])
+    if status.st_size == 0:
+        raise InputError([Problem(str(path), "the file is empty")])
+    try:
+        with path.open("rb") as stream:
+            return stream.read(8)
+    except OSError as error:
+        raise InputError([Problem(str(path), f"cannot be read: {error.strerror}")]) from None
+
+
 @contextmanager
 def open_roster(
-    path: Path, chunk_bytes: int, chunk_rows: int, encoding: str | None = None, reserved: Iterable[str] = ()
+    path: Path,
+    chunk_bytes: int,
+    chunk_rows: int,
+    encoding: str | None = None,
+    reserved: Iterable[str] = (),
+    sheet: str | None = None,
+    header_row: int | None = None,
 ) -> Iterator[Roster]:
     """The roster's headers and chunks (columns renamed to canonical keys); temporary files cleaned up."""
-    if not path.is_file():
-        raise InputError([Problem(str(path), "no such file")])
-    if path.suffix.lower() in EXCEL_SUFFIXES:
-        yield _excel_roster(path, chunk_rows, reserved)
+    kind = workbooks.kind_of(check_input(path))
+    if kind is not None:
+        yield _workbook_roster(path, kind, chunk_rows, reserved, sheet, header_row)
         return
-    chosen = encoding or detect_encoding(path)
-    try:
-        codecs.lookup(chosen)
-    except LookupError:
-        raise InputError([Problem("encoding", "unknown encoding; e.g. utf-8, gb18030, gbk, big5", chosen)]) from None
-    if codecs.lookup(chosen).name in ("utf-8", "utf-8-sig"):
-        yield _csv_roster(path, chunk_bytes, chosen, reserved)
+    if path.suffix.lower() in (".xlsx", ".xlsm", ".xls"):
+        raise InputError([Problem(str(path), "named as a workbook but holds no workbook: is it a text export?")])
+    text_format = text_files.sniff(path, encoding, str(path))
+    if not text_format.needs_rewriting:
+        yield _text_roster(path, text_format, chunk_bytes, reserved, header_row, str(path))
         return
     with tempfile.TemporaryDirectory(prefix="eligibility-batch-") as scratch:
         utf8 = Path(scratch) / "input.csv"
-        _transcode(path, chosen, utf8)
-        yield _csv_roster(utf8, chunk_bytes, chosen, reserved, shown=str(path))
+        text_files.rewrite_as_utf8(path, text_format, utf8)
+        yield _text_roster(utf8, text_format, chunk_bytes, reserved, header_row, str(path))
 
 
-def _transcode(source: Path, encoding: str, target: Path) -> None:
-    try:
-        with source.open("r", encoding=encoding, newline="") as reader, target.open("w", encoding="utf-8") as writer:
-            shutil.copyfileobj(reader, writer, _COPY_BYTES)
-    except UnicodeDecodeError as error:
-        raise InputError(
-            [Problem(str(source), f"not valid {encoding} text ({error.reason} at byte {error.start})")]
-        ) from None
-
-
-def _csv_roster(
-    path: Path, chunk_bytes: int, encoding: str, reserved: Iterable[str], shown: str | None = None
+def _text_roster(
+    path: Path,
+    text_format: text_files.TextFormat,
+    chunk_bytes: int,
+    reserved: Iterable[str],
+    header_row: int | None,
+    where: str,
 ) -> Roster:
-    where = shown or str(path)
-    with path.open("rb") as stream:
-        header = stream.readline().removeprefix(codecs.BOM_UTF8)
-    if not header.strip():
-        raise InputError([Problem(where, "line 1 is empty: the first line must hold the column names")])
-    try:
-        columns = pl.read_csv(io.BytesIO(header), n_rows=0, infer_schema=False).columns
-    except pl.exceptions.PolarsError as error:
-        raise InputError([Problem(where, f"not a readable CSV file: {error}")]) from None
-    columns = [name if name.strip() else f"column {position}" for position, name in enumerate(columns, 1)]
+    rows = text_files.head_rows(path, text_format.separator)
+    index = header_index(rows, header_row, 1, where)
+    columns = text_files.header_columns(rows[index], index + 1, where)
     headers = map_headers(columns, where, reserved)
     renames = {header: key for key, header in headers.facts.items()}
-    schema = {name: pl.String() for name in columns}
+    chunks = (
+        frame.rename(renames)
+        for frame in text_files.text_chunks(path, text_format.separator, index + 1, columns, chunk_bytes, where)
+    )
+    return Roster(headers, chunks, text_format.describe(), _skipped_notice(rows, index, 1, where))
 
-    def chunks() -> Iterator[pl.DataFrame]:
-        empty_record = b"," * (len(columns) - 1) + b"\n"
-        first_line = 2  # the header is line 1
-        for block in csv_blocks(path, chunk_bytes):
-            lines = block.count(b"\n")
-            start_line, first_line = first_line, first_line + lines
-            # A blank line is a record with every cell empty, wherever it falls; polars
-            # reads one inside a block so, but cannot start a block with it.
-            rest = block.lstrip(b"\r\n")
-            padded = (
-                block if len(rest) == len(block) else empty_record * (block.count(b"\n") - rest.count(b"\n")) + rest
+
+def _workbook_roster(
+    path: Path, kind: str, chunk_rows: int, reserved: Iterable[str], sheet: str | None, header_row: int | None
+) -> Roster:
+    workbook = workbooks.open_workbook(path, kind)
+    where = str(path)
+    notices: list[str] = []
+    if path.suffix.lower() not in (".xlsx", ".xlsm", ".xls"):
+        notices.append(f"{where}: read as the {'.xls' if kind == 'ole' else '.xlsx'} workbook it is, whatever its name")
+    index, rows, first_row, header = _choose_sheet(workbook, sheet, header_row)
+    name = workbook.sheet_names[index]
+    if len(workbook.sheet_names) > 1:
+        notices.append(f"{where}: sheet {name!r} read (sheets: {', '.join(workbook.sheet_names)})")
+    where = f"{where} [{name}]"
+    notices.extend(_skipped_notice(rows, header, first_row, where))
+    frame, first_row = workbooks.read_sheet(workbook, index)
+    columns = [
+        str(cell).strip() if cell is not None and str(cell).strip() else f"column {position}"
+        for position, cell in enumerate(frame.row(header), 1)
+    ]
+    headers = map_headers(columns, where, reserved)
+    data = frame.slice(header + 1).rename(dict(zip(frame.columns, columns, strict=True)))
+    blank = pl.all_horizontal(pl.col(column).is_null() | (pl.col(column).str.strip_chars() == "") for column in columns)
+    row = pl.int_range(first_row + header + 1, first_row + header + 1 + data.height, dtype=pl.Int64)
+    data = data.with_columns(
+        row.alias(ROW_NUMBER),
+        pl.when(blank)
+        .then(pl.lit("row ") + row.cast(pl.String) + pl.lit(": blank row; nothing to score"))
+        .alias(RECORD_PROBLEM),
+    ).rename({header: key for key, header in headers.facts.items()})
+    return Roster(headers, workbooks.chunks(data, chunk_rows), "workbook", tuple(notices))
+
+
+def _choose_sheet(
+    workbook: workbooks.Workbook, sheet: str | None, header_row: int | None
+) -> tuple[int, list[list[str]], int, int]:
+    """The sheet to read (named, numbered from 1, or the first with a header row), its head rows and header."""
+    names = workbook.sheet_names
+    where = str(workbook.path)
+    if sheet is not None:
+        by_name = {name.strip().lower(): position for position, name in enumerate(names)}
+        index = int(sheet) - 1 if sheet.strip().isdigit() else by_name.get(sheet.strip().lower(), -1)
+        if not 0 <= index < len(names):
+            raise InputError(
+                [Problem("sheet", f"no such sheet; sheets: {', '.join(names)} (or 1 to {len(names)})", sheet)]
             )
-            try:  # strict: fails on a line with more fields than the header
-                frame = pl.read_csv(padded, has_header=False, schema=schema)
-                problems = (
-                    None
-                    if every_line_has(block, len(columns), lines, frame)
-                    else record_problems(block, start_line, len(columns))
-                )
-            except pl.exceptions.PolarsError:
-                # a line with more fields than the header is cut to the header's width
-                # here, and made an error row by its record problem
-                try:
-                    frame = pl.read_csv(
-                        padded,
-                        has_header=False,
-                        schema=schema,
-                        truncate_ragged_lines=True,
-                        extra_columns="ignore",
-                        missing_columns="insert",
-                    )
-                except pl.exceptions.PolarsError as error:
-                    if block.count(b'"') % 2:  # csv_blocks cuts only outside quotes: this one never closes
-                        problem = f'a quoted cell (") opened on line {start_line} or later is never closed'
-                    else:
-                        problem = str(error).strip().splitlines()[0]
-                    raise InputError([Problem(where, f"not a readable CSV file: {problem}")]) from None
-                problems = record_problems(block, start_line, len(columns))
-            if problems is not None:
-                if len(problems) != frame.height:  # never guess which row a problem belongs to
-                    raise InputError([Problem(where, f"lines from {start_line} cannot be told apart as rows")])
-                frame = frame.with_columns(problems)
-            yield frame.rename(renames)
-
-    return Roster(headers, chunks(), encoding)
-
-
-def every_line_has(block: bytes, fields: int, lines: int, frame: pl.DataFrame) -> bool:
-    """Whether every one of the `lines` lines of `block` has `fields` fields, given that none has more.
-
-    With no line wider than the header, the commas add up to lines x (fields - 1)
-    exactly when no line is narrower or blank, provided every comma and line break
-    is a separator, not text inside a quoted cell: `frame` (the block parsed) says
-    whether any cell holds one. Counting bytes and scanning cells in polars (which
-    releases the GIL) keep this check cheap.
-    """
-    if fields < 2 or block.count(b",") != lines * (fields - 1):
-        return False
-    if b'"' not in block:
-        return True
-    return not frame.select(pl.any_horizontal(pl.all().str.contains(r"[,\n]")).any()).item()
-
-
-def record_problems(block: bytes, first_line: int, fields: int) -> pl.Series | None:
-    """Per record of `block`: `line N: ...` when it is blank or has not `fields` fields; None when all are fine.
-
-    Lines without quotes (nearly all) are counted in columns: fields = commas + 1,
-    after removing quoted parts. A block with a quoted line break is counted by the
-    csv module, which follows records across lines.
-    """
-    text = block.decode("utf-8", errors="replace")
-    lines = pl.Series("line", [text]).str.split("\n").explode()
-    lines = lines.slice(0, len(lines) - 1)  # the block ends with a line break
-    if '"' in text:
-        if (lines.str.count_matches('"', literal=True) % 2 == 1).any():
-            return _record_problems_across_lines(text, first_line, fields)
-        lines = lines.str.replace_all(r'"[^"]*"', "")
-    counts = lines.to_frame().select(
-        pl.when(pl.col("line").str.strip_chars_end("\r") == "")
-        .then(0)
-        .otherwise(pl.col("line").str.count_matches(",", literal=True) + 1)
-        .alias("fields"),
-        pl.int_range(first_line, first_line + len(lines), dtype=pl.Int64).alias("line"),
+        rows, first_row = workbooks.head_rows(workbook, index, HEAD_ROWS)
+        return index, rows, first_row, header_index(rows, header_row, first_row, f"{where} [{names[index]}]")
+    for index, name in enumerate(names):
+        rows, first_row = workbooks.head_rows(workbook, index, HEAD_ROWS)
+        try:
+            return index, rows, first_row, header_index(rows, header_row, first_row, f"{where} [{name}]")
+        except InputError:
+            if header_row is not None:
+                raise
+    raise InputError(
+        [Problem(where, f"no sheet has a header row naming the facts (地区, 学历, ...); sheets: {', '.join(names)}")]
     )
-    return _messages(counts, fields)
-
-
-def _record_problems_across_lines(text: str, first_line: int, fields: int) -> pl.Series | None:
-    counts: list[int] = []
-    starts: list[int] = []
-    reader = csv.reader(io.StringIO(text, newline=""))
-    start = first_line
-    for record in reader:
-        counts.append(len(record))
-        starts.append(start)
-        start = first_line + reader.line_num
-    return _messages(
-        pl.DataFrame({"fields": counts, "line": starts}, schema={"fields": pl.Int64, "line": pl.Int64}), fields
-    )
-
-
-def _messages(counts: pl.DataFrame, fields: int) -> pl.Series | None:
-    bad = pl.col("fields") != fields
-    if not counts.select(bad.any()).item():
-        return None
-    line = pl.lit("line ") + pl.col("line").cast(pl.String)
-    return counts.select(
-        pl.when(pl.col("fields") == 0)
-        .then(line + pl.lit(": blank line; nothing to score"))
-        .when(bad)
-        .then(
-            line
-            + pl.lit(": ")
-            + pl.col("fields").cast(pl.String)
-            + pl.lit(f" fields where the header has {fields}; not scored (an unquoted comma, or a missing cell?)")
-        )
-        .alias(RECORD_PROBLEM)
-    ).to_series()
-
-
-def csv_blocks(path: Path, chunk_bytes: int) -> Iterator[bytes]:
-    """The data lines of a UTF-8 CSV in blocks of about `chunk_bytes`, each ending at a record's end.
-
-    Reading by bytes keeps memory flat however large the file. A block ends at a
-    newline outside quotes: CSV doubles a quote inside a quoted field, so a newline
-    is a record's end exactly when the quotes before it (from the block's start,
-    itself a record's start) are even in number.
-    """
-    with path.open("rb") as stream:
-        stream.readline()  # the header, read once by the caller
-        carry = b""
-        while True:
-            block = stream.read(chunk_bytes)
-            if not block:
-                if carry.strip():
-                    yield carry if carry.endswith(b"\n") else carry + b"\n"
-                return
-            data = carry + block
-            end = _last_record_end(data)
-            if end <= 0:
-                carry = data
-                continue
-            yield data[:end]
-            carry = data[end:]
-
-
-def _last_record_end(data: bytes) -> int:
-    newline = data.rfind(b"\n")
-    while newline >= 0:
-        if data.count(b'"', 0, newline) % 2 == 0:
-            return newline + 1
-        newline = data.rfind(b"\n", 0, newline)
-    return -1
-
-
-def _excel_roster(path: Path, chunk_rows: int, reserved: Iterable[str]) -> Roster:
-    try:
-        # typed cells (dates, numbers, booleans) are read as such and written back as a CSV export shows them
-        frame = pl.read_excel(path, engine="calamine")
-    except Exception as error:  # fastexcel raises its own types for broken files
-        raise InputError([Problem(str(path), f"not a readable .xlsx file: {error}")]) from None
-    headers = map_headers(frame.columns, str(path), reserved)
-    frame = frame.rename({header: key for key, header in headers.facts.items()}).select(
-        *(_as_text(frame.schema[header], pl.col(key)) for key, header in headers.facts.items()),
-        *(_as_text(frame.schema[column], pl.col(column)) for column in headers.carried),
-    )
-
-    def chunks() -> Iterator[pl.DataFrame]:
-        for start in range(0, frame.height, chunk_rows):
-            yield frame.slice(start, chunk_rows)
-
-    return Roster(headers, chunks(), "xlsx")
-
-
-def _as_text(dtype: pl.DataType, column: pl.Expr) -> pl.Expr:
-    """Excel cells as the text a CSV export would show (dates as 2020-03-01, 1001.0 as 1001)."""
-    name = column.meta.output_name()
-    if dtype == pl.Date or isinstance(dtype, pl.Datetime):
-        return column.dt.strftime("%Y-%m-%d").alias(name)
-    if dtype.is_float():
-        whole = column.is_not_null() & (column == column.floor())
-        return pl.when(whole).then(column.cast(pl.Int64).cast(pl.String)).otherwise(column.cast(pl.String)).alias(name)
-    return column.cast(pl.String).alias(name)

@@ -12,7 +12,7 @@ from typing import Any, Final
 
 import polars as pl
 
-from eligibility.batch.columns import ERROR, CheckedSpellings, validate
+from eligibility.batch.columns import ERROR, ROW_NUMBER, CheckedSpellings, validate
 from eligibility.batch.evaluator import ColumnarEvaluator
 from eligibility.batch.reading import open_roster
 from eligibility.batch.summary import BatchSummary, BenefitTally
@@ -42,12 +42,14 @@ class BatchOptions:
     as_of: date
     format: str | None = None
     encoding: str | None = None
+    sheet: str | None = None  # a workbook's sheet, by name or number from 1 (default: the first with a header)
+    header_row: int | None = None  # the header's row as a spreadsheet shows it (default: found)
     chunk_bytes: int = CHUNK_BYTES
     chunk_rows: int = CHUNK_ROWS
 
 
 def score_chunk(
-    evaluator: ColumnarEvaluator, facts: pl.DataFrame, first_row: int
+    evaluator: ColumnarEvaluator, facts: pl.DataFrame, first_row: int = 0
 ) -> tuple[pl.DataFrame, dict[str, tuple[int, int, int]]]:
     """Output rows of one validated chunk (input order kept) and its per-benefit tallies.
 
@@ -55,7 +57,10 @@ def score_chunk(
     region's rules, and the parts put back in input order.
     """
     group = pl.when(pl.col(ERROR).is_null()).then(pl.col("region").cast(pl.String)).alias(_GROUP)
-    facts = facts.with_row_index(ROW, offset=first_row + 1).with_columns(pl.col(ROW).cast(pl.Int64), group)
+    if ROW_NUMBER in facts.columns:  # the row as the reader numbered it (a text file's line, a sheet's row)
+        facts = facts.rename({ROW_NUMBER: ROW}).with_columns(group)
+    else:  # rows counted from `first_row`
+        facts = facts.with_row_index(ROW, offset=first_row + 1).with_columns(pl.col(ROW).cast(pl.Int64), group)
     parts = []
     tallies: dict[str, tuple[int, int, int]] = {}
     for (region,), rows in facts.partition_by(_GROUP, as_dict=True, maintain_order=True).items():
@@ -108,10 +113,16 @@ def run_batch(
     )
     format = output_format(options.output, options.format)
     with open_roster(
-        options.input, options.chunk_bytes, options.chunk_rows, options.encoding, reserved=OUTPUT_SCHEMA
+        options.input,
+        options.chunk_bytes,
+        options.chunk_rows,
+        options.encoding,
+        reserved=OUTPUT_SCHEMA,
+        sheet=options.sheet,
+        header_row=options.header_row,
     ) as roster:
         carried = roster.headers.carried
-        summary.notices = list(roster.headers.notices)
+        summary.notices = [*roster.notices, *roster.headers.notices]
         columns = {**OUTPUT_SCHEMA, **{name: pl.String() for name in carried.values()}}
         writer = AtomicWriter(options.output, format, text_columns=("id", ERROR, *carried.values()))
         # Chunks flow through threads (polars releases the GIL): the next chunk is read

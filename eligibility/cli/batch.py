@@ -34,7 +34,22 @@ def batch(
         str | None, typer.Option("--format", help="csv, jsonl, parquet or xlsx (default: from --out's extension).")
     ] = None,
     encoding: Annotated[
-        str | None, typer.Option("--encoding", help="Encoding of a CSV input, e.g. gb18030 (default: detected).")
+        str | None,
+        typer.Option("--encoding", help="Encoding of a text input, e.g. gb18030, utf-16 (default: detected)."),
+    ] = None,
+    sheet: Annotated[
+        str | None,
+        typer.Option(
+            "--sheet", help="The workbook's sheet, by name or number from 1 (default: the first with a header)."
+        ),
+    ] = None,
+    header_row: Annotated[
+        int | None,
+        typer.Option(
+            "--header-row",
+            help="The header's row as the spreadsheet numbers it (default: the first row naming the facts).",
+            min=1,
+        ),
     ] = None,
     as_of: AsOfOption = None,
     rules: RulesOption = None,
@@ -67,12 +82,21 @@ def batch(
     # handing them back to the system at once: a large roster spends less time in page
     # faults. Read when polars is first imported, just below; a setting of the user's wins.
     os.environ.setdefault("_RJEM_MALLOC_CONF", "dirty_decay_ms:5000,muzzy_decay_ms:5000")
-    with user_errors(flags={"output": "--out", "format": "--format", "encoding": "--encoding"}):
+    flags = {"output": "--out", "format": "--format", "encoding": "--encoding", "sheet": "--sheet"}
+    with user_errors(flags=flags | {"header_row": "--header-row"}):
         from eligibility.batch import BatchOptions, run_batch
         from eligibility.packs.catalogue import Catalogue
 
         catalogue = Catalogue.from_directory(rules)
-        options = BatchOptions(input=input, output=out, as_of=evaluation_date, format=format, encoding=encoding)
+        options = BatchOptions(
+            input=input,
+            output=out,
+            as_of=evaluation_date,
+            format=format,
+            encoding=encoding,
+            sheet=sheet,
+            header_row=header_row,
+        )
         if quiet or not sys.stderr.isatty():
             summary = run_batch(options, catalogue)
         else:

@@ -10,7 +10,7 @@ accepted in one place is accepted everywhere, and refused with the same message.
 - A value of a closed set: its code, its Chinese spellings or its English name, in any case.
 - Yes/no: the words of BOOLEAN_WORDS (是/否, true/false, yes/no, y/n, 1/0, on/off, t/f).
 - A date: 2020-03-01, 2020/3/1, 2020.3.1 or 2020年3月1日, a day that exists,
-  from 1900 to 2200.
+  from 1900 to 2200 (with a midnight time, 00:00:00, as a workbook's date cell reads).
 - A number: a plain decimal (5, 4.5), within the fact's bounds and decimal places.
 - An amount: whole yuan from 0 to MAX_YUAN.
 - A list (codes, awards) holds at most MAX_ITEMS items; a text at most MAX_TEXT characters.
@@ -66,7 +66,10 @@ CODE_SEPARATORS: Final = re.compile(r"[;；,，]")
 AWARD_SEPARATORS: Final = re.compile(r"[;；]")
 AWARD_FORM: Final = "level:amount[:name];..."
 AWARD_KEYS: Final[dict[str, str]] = {"级别": "level", "名称": "name", "金额": "amount_yuan"}
-DATE_PATTERN: Final = re.compile(r"^(\d{4})\s*[年/.\-]\s*(\d{1,2})\s*[月/.\-]\s*(\d{1,2})\s*日?$")
+# A date cell of a workbook reads as text with a midnight time: 2019-03-01 00:00:00.
+DATE_PATTERN: Final = re.compile(
+    r"^(\d{4})\s*[年/.\-]\s*(\d{1,2})\s*[月/.\-]\s*(\d{1,2})\s*日?(?:[ T]00:00(?::00(?:\.0+)?)?)?$"
+)
 DATES_ALLOWED: Final = "2020-03-01, 2020/3/1 or 2020年3月1日 (a day that exists, from 1900 to 2200)"
 _DECIMAL: Final = re.compile(r"^\+?(\d+(\.\d*)?|\.\d+)$")
 _WHOLE: Final = re.compile(r"^\d+$")
