@@ -2,10 +2,13 @@
 
 Generates N synthetic applicants (every region with a pack, Chinese and English
 values, unknown cells, 0.1% bad rows) as a CSV, then in the same run times:
-- end to end: `eligibility batch IN --out OUT.csv --quiet` as a subprocess, with
-  the child's peak resident memory (ru_maxrss, through a small launcher process);
+- end to end: `eligibility batch IN --out OUT.csv --format ids --quiet` as a
+  subprocess, with the child's peak resident memory (ru_maxrss, through a small
+  launcher process);
 - the floor: `polars.read_csv` of the same input plus `write_csv` of an output of
   equal length (the batch's own output, read back untimed);
+- the readable layouts an officer opens, in Chinese: a CSV and an .xlsx workbook
+  (one column per benefit, amounts in 万元, summary sheets), against the ids run;
 - the columnar evaluator alone, in memory, on N validated Aksu profiles (years
   served at the as-of date, every rule's status and amount, exclusivity, the
   total; not the output strings): the five housing tiers, and the whole Aksu pack.
@@ -142,8 +145,8 @@ def main() -> None:
         directory.mkdir(parents=True, exist_ok=True)
         source, scored, floor_out = directory / "roster.csv", directory / "scored.csv", directory / "floor.csv"
         synthetic_roster(rows, catalogue.regions).write_csv(source)
-        command = [executable, "batch", str(source), "--out", str(scored), "--quiet", "--as-of", AS_OF.isoformat()]
-        runs = [child_run(command) for _ in range(arguments.repeat)]
+        command = [executable, "batch", str(source), "--quiet", "--as-of", AS_OF.isoformat()]
+        runs = [child_run([*command, "--out", str(scored), "--format", "ids"]) for _ in range(arguments.repeat)]
         batch_seconds = sorted(seconds for seconds, _ in runs)[len(runs) // 2]
         peak = max(rss for _, rss in runs)
         output = pl.read_csv(scored, infer_schema=False)
@@ -161,6 +164,15 @@ def main() -> None:
             f"{rows:>10,} rows ({size:,.0f} MB CSV): batch {batch_seconds:.2f} s = {rows / batch_seconds:,.0f} rows/s; "
             f"floor {floor:.2f} s; ratio {batch_seconds / floor:.1f}x; peak RSS {peak / 2**20:,.0f} MiB"
         )
+        for name in ("scored.csv", "scored.xlsx"):
+            readable = [
+                child_run([*command, "--out", str(directory / name), "--lang", "zh"]) for _ in range(arguments.repeat)
+            ]
+            seconds = sorted(seconds for seconds, _ in readable)[len(readable) // 2]
+            print(
+                f"{'':>10} readable {name.split('.')[1]:<4} (zh): {seconds:.2f} s = {rows / seconds:,.0f} rows/s; "
+                f"{seconds / batch_seconds:.2f}x the ids run; peak RSS {max(rss for _, rss in readable) / 2**20:,.0f} MiB"
+            )
         if arguments.keep is None:
             shutil.rmtree(directory)
     evaluated = min(max(arguments.rows), 1_000_000)

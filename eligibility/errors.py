@@ -12,16 +12,22 @@ class EligibilityError(Exception):
 
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong with an input: where, what was given, what is allowed."""
+    """One thing wrong with an input: where, what was given, what is allowed (in English, and in Chinese when known)."""
 
     field: str
     message: str
     value: Any = None
+    message_zh: str | None = None
 
     def __str__(self) -> str:
+        return self.text("en")
+
+    def text(self, language: str) -> str:
+        """`field: 'value': message` in `language` (English where no Chinese was given)."""
+        message = self.message_zh if language == "zh" and self.message_zh else self.message
         if self.value is None:
-            return f"{self.field}: {self.message}"
-        return f"{self.field}: {self.value!r}: {self.message}"
+            return f"{self.field}: {message}"
+        return f"{self.field}: {self.value!r}: {message}"
 
 
 class InputError(EligibilityError):

@@ -9,13 +9,14 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import openpyxl
 import polars as pl
 import pytest
 from typer.testing import CliRunner
 
 from eligibility.batch import BatchOptions, run_batch
 from eligibility.batch.columns import CheckedSpellings, validate
-from eligibility.batch.writing import AtomicWriter
+from eligibility.batch.writing import RosterWriter
 from eligibility.cli import app
 from eligibility.packs.catalogue import Catalogue
 
@@ -50,7 +51,9 @@ def test_a_gb18030_chinese_header_export_with_bad_rows_scores_every_row_in_order
 ) -> None:
     roster = write_roster(tmp_path / "名单.csv", "gb18030")
     scored, summary = tmp_path / "scored.csv", tmp_path / "summary.json"
-    result = invoke(str(roster), "--out", str(scored), "--summary-json", str(summary), "--lang", "en")
+    result = invoke(
+        str(roster), "--out", str(scored), "--format", "ids", "--summary-json", str(summary), "--lang", "en"
+    )
     assert result.exit_code == 0, result.output
     rows = pl.read_csv(scored, infer_schema=False).to_dicts()
     assert [row["id"] for row in rows] == [line.split(",")[0].replace("=", "'=") for line in CHINESE_ROWS]
@@ -104,35 +107,44 @@ def test_an_explicit_encoding_overrides_detection_and_a_wrong_one_is_a_clear_err
     assert "--encoding: 'klingon': unknown encoding" in result.output
 
 
-def test_formulas_are_neutralised_in_csv_and_xlsx_output(tmp_path: Path) -> None:
+def test_formulas_are_neutralised_in_csv_and_are_plain_text_cells_in_xlsx(tmp_path: Path) -> None:
     roster = write_roster(tmp_path / "r.csv", "utf-8")
-    for suffix in ("csv", "xlsx"):
-        scored = tmp_path / f"scored.{suffix}"
-        assert invoke(str(roster), "--out", str(scored), "--quiet").exit_code == 0
-        frame = pl.read_csv(scored, infer_schema=False) if suffix == "csv" else pl.read_excel(scored)
-        texts = [cell for column in frame.select(pl.col(pl.String)).iter_columns() for cell in column if cell]
+    for arguments in (["--out", str(tmp_path / "o.csv")], ["--out", str(tmp_path / "ids.csv"), "--format", "ids"]):
+        assert invoke(str(roster), *arguments, "--quiet").exit_code == 0
+        frame = pl.read_csv(arguments[1], infer_schema=False)
+        texts = [cell for column in frame.iter_columns() for cell in column if cell]
         assert "'=HYPERLINK(1)" in texts
-        assert not [cell for cell in texts if cell[0] in "=+-@"], suffix
+        assert not [cell for cell in texts if cell[0] in "=+-@"], arguments
+    assert invoke(str(roster), "--out", str(tmp_path / "o.xlsx"), "--quiet").exit_code == 0
+    sheet = openpyxl.load_workbook(tmp_path / "o.xlsx").worksheets[0]
+    ids = [row[1] for row in sheet.iter_rows(min_row=2)]
+    formula = next(cell for cell in ids if cell.value == "=HYPERLINK(1)")  # shown as typed, no apostrophe
+    assert formula.data_type == "s"  # a text cell: Excel never evaluates it
 
 
 def test_xlsx_in_and_every_output_format_give_the_same_rows(tmp_path: Path) -> None:
     roster = write_roster(tmp_path / "r.csv", "utf-8", CHINESE_ROWS[:7])
     workbook = tmp_path / "roster.xlsx"
     pl.read_csv(roster, infer_schema=False).write_excel(workbook)
-    reference = tmp_path / "reference.csv"
-    assert invoke(str(roster), "--out", str(reference), "--quiet").exit_code == 0
+    reference, readable = tmp_path / "reference.csv", tmp_path / "readable.csv"
+    assert invoke(str(roster), "--out", str(reference), "--format", "ids", "--quiet").exit_code == 0
+    assert invoke(str(roster), "--out", str(readable), "--lang", "zh", "--quiet").exit_code == 0
     expected = pl.read_csv(reference, infer_schema=False)
-    for name in ("o.csv", "o.jsonl", "o.parquet", "o.xlsx"):
+    readers: dict[str, Callable[[Path], pl.DataFrame]] = {
+        ".csv": lambda path: pl.read_csv(path, infer_schema=False),
+        ".jsonl": pl.read_ndjson,
+        ".parquet": pl.read_parquet,
+    }
+    for name in ("o.csv", "o.jsonl", "o.parquet"):
         out = tmp_path / name
-        assert invoke(str(workbook), "--out", str(out), "--quiet").exit_code == 0, name
-        readers: dict[str, Callable[[Path], pl.DataFrame]] = {
-            ".csv": pl.read_csv,
-            ".jsonl": pl.read_ndjson,
-            ".parquet": pl.read_parquet,
-            ".xlsx": pl.read_excel,
-        }
+        output_format = "ids" if name == "o.csv" else out.suffix[1:]
+        assert invoke(str(workbook), "--out", str(out), "--format", output_format, "--quiet").exit_code == 0, name
         frame = readers[out.suffix](out)
         assert frame.cast(pl.String).fill_null("").equals(expected.fill_null("")), name
+    out = tmp_path / "o.xlsx"  # the readable layout: the workbook shows what the readable CSV shows
+    assert invoke(str(workbook), "--out", str(out), "--lang", "zh", "--quiet").exit_code == 0
+    cells = pl.read_excel(out, sheet_id=1, infer_schema_length=0)
+    assert cells.fill_null("").equals(pl.read_csv(readable, infer_schema=False).fill_null(""))
 
 
 def test_output_rows_keep_input_order_whatever_the_chunk_size(tmp_path: Path) -> None:
@@ -143,7 +155,8 @@ def test_output_rows_keep_input_order_whatever_the_chunk_size(tmp_path: Path) ->
     for chunk_bytes in (3, 100, 1 << 20):
         out = tmp_path / f"o{chunk_bytes}.csv"
         summary = run_batch(
-            BatchOptions(roster, out, pl.Series([AS_OF]).str.to_date()[0], chunk_bytes=chunk_bytes), catalogue
+            BatchOptions(roster, out, pl.Series([AS_OF]).str.to_date()[0], format="ids", chunk_bytes=chunk_bytes),
+            catalogue,
         )
         assert summary.rows == len(rows) and summary.errors == 3 * 10
         outputs.append(out.read_bytes())
@@ -157,17 +170,17 @@ def test_an_interrupted_run_leaves_the_previous_output_untouched_and_no_partial_
     roster = write_roster(tmp_path / "r.csv", "utf-8", CHINESE_ROWS * 10)
     out = tmp_path / "scored.csv"
     out.write_text("previous results\n", encoding="utf-8")
-    original = AtomicWriter.write
+    original = RosterWriter.write
     calls = 0
 
-    def write_then_fail(self: AtomicWriter, chunk: pl.DataFrame) -> None:
+    def write_then_fail(self: RosterWriter, chunk: pl.DataFrame) -> None:
         nonlocal calls
         calls += 1
         if calls == 3:
             raise KeyboardInterrupt
         original(self, chunk)
 
-    monkeypatch.setattr(AtomicWriter, "write", write_then_fail)
+    monkeypatch.setattr(RosterWriter, "write", write_then_fail)
     with pytest.raises(KeyboardInterrupt):
         run_batch(
             BatchOptions(roster, out, pl.Series([AS_OF]).str.to_date()[0], chunk_bytes=200), Catalogue.from_directory()
@@ -190,7 +203,7 @@ def test_columns_that_are_no_fact_are_copied_unchanged_after_the_scoring_columns
     roster = tmp_path / "r.csv"
     roster.write_text("编号,姓名,地区,学历,部门,status\n1,张三,阿克苏,博士,=cmd|x,在职\n", encoding="utf-8")
     out, summary = tmp_path / "o.csv", tmp_path / "s.json"
-    result = invoke(str(roster), "--out", str(out), "--quiet", "--summary-json", str(summary))
+    result = invoke(str(roster), "--out", str(out), "--format", "ids", "--quiet", "--summary-json", str(summary))
     assert result.exit_code == 0, result.output
     assert result.stderr.count("notice:") == 1
     assert (
@@ -238,7 +251,9 @@ def test_a_line_with_more_or_fewer_fields_than_the_header_is_an_error_row_naming
     outputs = []
     for chunk_bytes in (1, 12, 1 << 20):  # a line alone, blocks with and without the quoted line break
         out = tmp_path / f"o{chunk_bytes}.csv"
-        summary = run_batch(BatchOptions(roster, out, date(2025, 6, 1), chunk_bytes=chunk_bytes), catalogue)
+        summary = run_batch(
+            BatchOptions(roster, out, date(2025, 6, 1), format="ids", chunk_bytes=chunk_bytes), catalogue
+        )
         assert (summary.rows, summary.errors) == (5, 2)
         outputs.append(out.read_bytes())
     assert outputs[0] == outputs[1] == outputs[2]
@@ -250,13 +265,13 @@ def test_a_line_with_more_or_fewer_fields_than_the_header_is_an_error_row_naming
     assert rows["error"].to_list()[3].startswith("line 6: 2 fields where the header has 3")  # B1 spans lines 4-5
     narrow = tmp_path / "narrow.csv"  # no line wider than the header: only counting the commas finds it
     narrow.write_text('编号,地区,学历\nA1,阿克苏,博士\nA2,阿克苏\nA3,阿克苏,""\n', encoding="utf-8")
-    run_batch(BatchOptions(narrow, tmp_path / "n.csv", date(2025, 6, 1)), catalogue)
+    run_batch(BatchOptions(narrow, tmp_path / "n.csv", date(2025, 6, 1), format="ids"), catalogue)
     errors = pl.read_csv(tmp_path / "n.csv", infer_schema=False)["error"].to_list()
     assert errors[0] is None and errors[2] is None
     assert errors[1].startswith("line 3: 2 fields where the header has 3")
     hidden = tmp_path / "hidden.csv"  # a comma inside quotes makes up for the missing field in the count
     hidden.write_text('编号,地区,学历\n"A,1",阿克苏\nA2,阿克苏,博士\n', encoding="utf-8")
-    run_batch(BatchOptions(hidden, tmp_path / "h.csv", date(2025, 6, 1)), catalogue)
+    run_batch(BatchOptions(hidden, tmp_path / "h.csv", date(2025, 6, 1), format="ids"), catalogue)
     errors = pl.read_csv(tmp_path / "h.csv", infer_schema=False)["error"].to_list()
     assert errors[0].startswith("line 2: 2 fields where the header has 3") and errors[1] is None
 
@@ -274,7 +289,7 @@ def test_quiet_prints_nothing_and_the_summary_follows_lang(tmp_path: Path) -> No
     roster = write_roster(tmp_path / "r.csv", "utf-8")
     assert invoke(str(roster), "--out", str(tmp_path / "o.csv"), "--quiet").output == ""
     chinese = invoke(str(roster), "--out", str(tmp_path / "o.csv"), "--lang", "zh").output
-    assert "行数: 8    错误行: 3" in chinese and "已知现金合计: 1,200,000 元" in chinese
+    assert "行数: 8    错误行: 3" in chinese and "已知现金合计: 120万元" in chinese
 
 
 def test_a_quoted_cell_with_newlines_and_quotes_survives_every_chunk_boundary(tmp_path: Path) -> None:
@@ -321,7 +336,7 @@ def test_a_roster_with_a_header_and_no_rows_gives_a_header_and_an_empty_summary(
         result = invoke(str(roster), "--out", str(tmp_path / name), "--lang", "en")
         assert result.exit_code == 0, name
         assert "Rows: 0    Rows with errors: 0" in result.output
-    assert (tmp_path / "o.csv").read_text(encoding="utf-8").startswith("row,id,status,total_cash_yuan,granted")
+    assert (tmp_path / "o.csv").read_text(encoding="utf-8-sig").startswith("Row,ID,Status,Total known cash (yuan)")
     assert pl.read_parquet(tmp_path / "o.parquet").height == 0
 
 
@@ -332,7 +347,9 @@ def test_a_blank_line_is_a_row_of_empty_cells_wherever_the_chunks_are_cut(tmp_pa
     outputs = []
     for chunk_bytes in (1, 5, 1 << 20):
         out = tmp_path / f"o{chunk_bytes}.csv"
-        summary = run_batch(BatchOptions(roster, out, date(2025, 6, 1), chunk_bytes=chunk_bytes), catalogue)
+        summary = run_batch(
+            BatchOptions(roster, out, date(2025, 6, 1), format="ids", chunk_bytes=chunk_bytes), catalogue
+        )
         assert (summary.rows, summary.errors) == (5, 3)
         outputs.append(out.read_bytes())
     assert outputs[0] == outputs[1] == outputs[2]
@@ -390,7 +407,7 @@ def test_a_blank_line_above_the_header_is_skipped_and_a_quote_never_closed_stops
 ) -> None:
     blank_first = tmp_path / "blank_first.csv"
     blank_first.write_text("\n编号,地区\nA1,阿克苏\n", encoding="utf-8")
-    result = invoke(str(blank_first), "--out", str(tmp_path / "o.csv"))
+    result = invoke(str(blank_first), "--out", str(tmp_path / "o.csv"), "--format", "ids")
     assert result.exit_code == 0, result.output
     assert pl.read_csv(tmp_path / "o.csv", infer_schema=False)["row"].to_list() == ["3"]
     no_header = tmp_path / "no_header.csv"

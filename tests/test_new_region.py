@@ -65,7 +65,7 @@ def test_a_roster_row_of_the_new_region_is_scored(rules: Path, tmp_path: Path) -
     roster = tmp_path / "roster.csv"
     roster.write_text("编号,地区,学历\nG1,广州,博士\nG2,火星,博士\n", encoding="utf-8")
     out = tmp_path / "out.csv"
-    run_batch(BatchOptions(roster, out, date(2025, 6, 1)), Catalogue.from_directory(rules))
+    run_batch(BatchOptions(roster, out, date(2025, 6, 1), format="ids"), Catalogue.from_directory(rules))
     rows = pl.read_csv(out, infer_schema=False).to_dicts()
     assert (rows[0]["status"], rows[0]["total_cash_yuan"], rows[0]["granted"]) == (
         "ok",

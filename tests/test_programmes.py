@@ -98,7 +98,7 @@ def test_a_roster_row_with_an_unknown_programme_is_an_error_row_and_a_name_is_re
         "编号,地区,人才计划\nA1,阿克苏,托峰英才\nA2,阿克苏,tuofeng;tuofnge\nA3,阿克苏,tuofeng\n", encoding="utf-8"
     )
     out = tmp_path / "out.csv"
-    summary = run_batch(BatchOptions(roster, out, AS_OF), Catalogue.from_directory())
+    summary = run_batch(BatchOptions(roster, out, AS_OF, format="ids"), Catalogue.from_directory())
     rows = pl.read_csv(out, infer_schema=False).to_dicts()
     assert [row["status"] for row in rows] == ["ok", "error", "ok"]
     assert rows[0]["granted"] == rows[2]["granted"] and CARD[0] in rows[0]["granted"]

@@ -23,7 +23,8 @@ AS_OF = "2025-06-01"
 
 
 def run(*arguments: str) -> Any:
-    return CliRunner().invoke(app, ["batch", *arguments, "--as-of", AS_OF, "--quiet"])
+    """`eligibility batch` writing the ids layout (stable column names), as a program reading it would."""
+    return CliRunner().invoke(app, ["batch", *arguments, "--format", "ids", "--as-of", AS_OF, "--quiet"])
 
 
 def scored(path: Path) -> list[dict[str, Any]]:

@@ -20,13 +20,16 @@ from eligibility.facts.profile import Registries
 from eligibility.facts.vocabulary import FIELDS, FieldKind, FieldSpec
 
 ERROR = "error"
+ERROR_ZH = "error_zh"  # the same problems, worded in Chinese
 RECORD_PROBLEM = "__record_problem"  # a line that is no row (blank, wrong field count): see reading.py
+RECORD_PROBLEM_ZH = "__record_problem_zh"
 ROW_NUMBER = "__row_number"  # the row as a spreadsheet shows it (a text file's line, a sheet's row)
+REGION = "__region"  # in a scored chunk: the region of the row (null for an error row)
 
 AWARD_LEVEL: Final = pl.Enum(list(FIELDS["awards"].codes))
 AWARD: Final = pl.Struct({"level": AWARD_LEVEL, "amount_yuan": pl.Int64})
 
-Checked = tuple[Any, str | None]  # a cell's value (None: unknown or bad) and its problem
+Checked = tuple[Any, str | None, str | None]  # a cell's value (None: unknown or bad) and its problem, en and zh
 
 
 def column_key(header: str) -> str | None:
@@ -61,7 +64,9 @@ def parse_cell(spec: FieldSpec, cell: str, registries: Registries) -> Any:
         try:
             codes.append(registry.resolve(code))
         except spelling.Misspelt as error:
-            raise spelling.Misspelt(f"{code!r}: {error}" if len(value) > 1 else str(error)) from None
+            if len(value) == 1:
+                raise
+            raise spelling.Misspelt(f"{code!r}: {error}", f"{code!r}：{error.zh}") from None
     return tuple(codes)
 
 
@@ -70,12 +75,12 @@ def check_cell(spec: FieldSpec, cell: str, registries: Registries) -> Checked:
     try:
         value = parse_cell(spec, cell, registries)
     except spelling.Misspelt as error:
-        return None, f"'{cell.strip()}': {error}"
+        return None, f"'{cell.strip()}': {error}", f"'{cell.strip()}'：{error.zh}"
     if spec.kind is FieldKind.awards and value is not None:
         value = [{"level": award["level"], "amount_yuan": award["amount_yuan"]} for award in value]
     elif spec.kind is FieldKind.codes and value is not None:
         value = list(value)
-    return value, None
+    return value, None, None
 
 
 class CheckedSpellings:
@@ -123,7 +128,7 @@ def validate(raw: pl.DataFrame, headers: dict[str, str], remembered: CheckedSpel
     distinct = raw.select(pl.col(key).drop_nulls().unique(maintain_order=True).implode() for key in parsed)
     positions: list[pl.Expr] = []
     values: list[pl.Expr] = []
-    problems: list[pl.Expr] = []
+    problems: list[tuple[pl.Expr, pl.Expr]] = []  # (English, Chinese)
     for key, spec in FIELDS.items():
         header = headers.get(key, key)
         dtype = dtype_of(spec)
@@ -131,9 +136,14 @@ def validate(raw: pl.DataFrame, headers: dict[str, str], remembered: CheckedSpel
             values.append(pl.lit(spec.default, dtype=dtype).alias(key))
             if key == "region":
                 allowed = remembered.allowed(spec)
-                problems.append(pl.lit(f"region: required (no region/地区 column); allowed: {allowed}"))
+                problems.append(
+                    (
+                        pl.lit(f"region: required (no region/地区 column); allowed: {allowed}"),
+                        pl.lit(f"地区：必填（没有“地区”列）；可选：{allowed}"),
+                    )
+                )
             continue
-        problem: pl.Expr | None = None
+        problem: tuple[pl.Expr, pl.Expr] | None = None
         value: pl.Expr
         if spec.kind is FieldKind.text:
             text = pl.col(key).str.strip_chars()
@@ -141,33 +151,37 @@ def validate(raw: pl.DataFrame, headers: dict[str, str], remembered: CheckedSpel
         else:
             cells = distinct.get_column(key)[0].to_list()
             table = remembered.checked(key, cells)
-            value, problem = _looked_up(key, cells, table, dtype, _where(header, key), positions)
+            value, problem = _looked_up(key, cells, table, dtype, header, positions)
         if key == "region":
-            required = pl.lit(f"{header}: required; allowed: {remembered.allowed(spec)}")
+            missing = value.is_null() & pl.col(key).str.strip_chars().fill_null("").eq("")
+            allowed = remembered.allowed(spec)
+            found = problem or (pl.lit(None, pl.String), pl.lit(None, pl.String))
             problem = (
-                pl.when(value.is_null() & pl.col(key).str.strip_chars().fill_null("").eq(""))
-                .then(required)
-                .otherwise(problem if problem is not None else pl.lit(None, pl.String))
+                pl.when(missing).then(pl.lit(f"{header}: required; allowed: {allowed}")).otherwise(found[0]),
+                pl.when(missing).then(pl.lit(f"{header}：必填；可选：{allowed}")).otherwise(found[1]),
             )
         if spec.default is not None:
             value = value.fill_null(pl.lit(spec.default, dtype=dtype))
         values.append(value.cast(dtype).alias(key))
         if problem is not None:
             problems.append(problem)
-    if len(problems) == 1:  # often only region can be wrong: its message, or null, as it is
-        error = problems[0]
-    else:
-        joined = pl.concat_str(problems, separator="; ", ignore_nulls=True) if problems else pl.lit(None, pl.String)
-        error = pl.when(joined != "").then(joined)
+    error = _joined([english for english, _ in problems], "; ")
+    error_zh = _joined([chinese for _, chinese in problems], "；")
     if RECORD_PROBLEM in raw.columns:  # its cells are not where the header says: only the line's problem
         error = pl.coalesce(pl.col(RECORD_PROBLEM), error)
+        error_zh = pl.coalesce(pl.col(RECORD_PROBLEM_ZH), error_zh)
     staged = raw.with_columns(positions) if positions else raw
     numbered = [ROW_NUMBER] if ROW_NUMBER in raw.columns else []
-    return staged.with_columns(*values, error.alias(ERROR)).select(*numbered, *FIELDS, ERROR)
+    return staged.with_columns(*values, error.alias(ERROR), error_zh.alias(ERROR_ZH)).select(
+        *numbered, *FIELDS, ERROR, ERROR_ZH
+    )
 
 
-def _where(header: str, key: str) -> str:
-    return header if header == key else f"{header} ({key})"
+def _joined(problems: list[pl.Expr], separator: str) -> pl.Expr:
+    if len(problems) == 1:  # often only region can be wrong: its message, or null, as it is
+        return problems[0]
+    joined = pl.concat_str(problems, separator=separator, ignore_nulls=True) if problems else pl.lit(None, pl.String)
+    return pl.when(joined != "").then(joined)
 
 
 def _looked_up(
@@ -175,26 +189,31 @@ def _looked_up(
     cells: list[str],
     table: dict[str, Checked],
     dtype: pl.DataType,
-    where: str,
+    header: str,
     positions: list[pl.Expr],
-) -> tuple[pl.Expr, pl.Expr | None]:
-    """The value and problem of each row, looked up from the checks of the column's distinct cells.
+) -> tuple[pl.Expr, tuple[pl.Expr, pl.Expr] | None]:
+    """The value and problem (English, Chinese) of each row, looked up from the checks of the column's distinct cells.
 
     A column none of whose cells is wrong has no problem expression at all.
     """
     if not cells:
         return pl.lit(None, dtype), None
     checks = [table[cell] for cell in cells]
-    found = pl.Series([value for value, _ in checks], dtype=dtype)
-    messages = pl.Series([None if problem is None else f"{where}: {problem}" for _, problem in checks], dtype=pl.String)
+    found = pl.Series([value for value, _, _ in checks], dtype=dtype)
+    where, where_zh = (header, header) if header == key else (f"{header} ({key})", f"{header}（{key}）")
+    english = pl.Series([None if text is None else f"{where}: {text}" for _, text, _ in checks], dtype=pl.String)
+    chinese = pl.Series([None if text is None else f"{where_zh}：{text}" for _, _, text in checks], dtype=pl.String)
     spellings = pl.Series(cells, dtype=pl.String)
     if isinstance(dtype, pl.List):  # list values: look up a position, then gather
         position = f"__position_{key}"
         numbers = pl.int_range(0, len(cells), dtype=pl.UInt32, eager=True)
         positions.append(pl.col(key).replace_strict(spellings, numbers, default=None).cast(pl.UInt32).alias(position))
         value = pl.lit(found).gather(pl.col(position))
-        problem = pl.lit(messages).gather(pl.col(position))
+        problem = (pl.lit(english).gather(pl.col(position)), pl.lit(chinese).gather(pl.col(position)))
     else:
         value = pl.col(key).replace_strict(spellings, found, default=None, return_dtype=dtype)
-        problem = pl.col(key).replace_strict(spellings, messages, default=None, return_dtype=pl.String)
-    return value, None if messages.null_count() == len(messages) else problem
+        problem = (
+            pl.col(key).replace_strict(spellings, english, default=None, return_dtype=pl.String),
+            pl.col(key).replace_strict(spellings, chinese, default=None, return_dtype=pl.String),
+        )
+    return value, None if english.null_count() == len(english) else problem

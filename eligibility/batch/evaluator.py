@@ -23,6 +23,7 @@ from eligibility.evaluation.outcome import (
     STATUS_NAMES,
     amount_column,
     amount_expression,
+    amount_is_minimum,
     exclusivity_expressions,
     status_column,
     status_expression,
@@ -43,6 +44,7 @@ class CompiledPack:
     rules: tuple[Rule, ...]
     statuses: tuple[pl.Expr, ...]  # status code per rule, before exclusivity
     amounts: tuple[pl.Expr, ...]
+    minimums: tuple[pl.Expr | None, ...]  # whether the amount is only the known part (matching funds)
 
 
 def compile_pack(loaded: LoadedPack, as_of: date) -> CompiledPack:
@@ -56,7 +58,22 @@ def compile_pack(loaded: LoadedPack, as_of: date) -> CompiledPack:
         tuple(rule for rule, _ in in_force),
         tuple(status_expression(rule, compile_node(condition)) for rule, condition in in_force),
         tuple(amount_expression(rule) for rule, _ in in_force),
+        tuple(amount_is_minimum(rule) for rule, _ in in_force),
     )
+
+
+def benefit_status(benefit_id: str) -> str:
+    """The column of a benefit's status code in a scored chunk (evaluation/outcome.py's codes; null: another region)."""
+    return f"__status:{benefit_id}"
+
+
+def benefit_amount(benefit_id: str) -> str:
+    return f"__amount:{benefit_id}"
+
+
+def benefit_minimum(benefit_id: str) -> str:
+    """Whether the benefit's amount is only its known part (at least that much)."""
+    return f"__minimum:{benefit_id}"
 
 
 class ColumnarEvaluator:
@@ -73,15 +90,22 @@ class ColumnarEvaluator:
         if pack is None:  # a region without a pack: nothing applies
             return facts.select(pl.col("region"))
         amounts = [amount_column(index) for index in range(len(pack.amounts))]
+        minimums = {
+            benefit_minimum(rule.id): minimum
+            for rule, minimum in zip(pack.rules, pack.minimums, strict=True)
+            if minimum is not None
+        }
         staged = (
             facts.select(  # amounts read the awards themselves; the conditions, the facts derived from them
                 *(amount.alias(name) for name, amount in zip(amounts, pack.amounts, strict=True)),
+                *(minimum.alias(name) for name, minimum in minimums.items()),
                 *fact_columns(self.as_of),  # region among them: it keeps the height when no rule is in force
             )
         ).select(
             pl.col("region"),
             *(status.alias(status_column(index)) for index, status in enumerate(pack.statuses)),
             *amounts,
+            *minimums,
         )
         winners, final = exclusivity_expressions(pack.rules)
         if winners:
@@ -89,6 +113,19 @@ class ColumnarEvaluator:
         if final:
             staged = staged.with_columns(final)
         return staged.drop(winner.meta.output_name() for winner in winners)
+
+    def benefit_columns(self, rule_frame: pl.DataFrame, region: str) -> list[pl.Expr]:
+        """Each benefit's final status code, amount and (matching funds) minimum flag, named by its id."""
+        pack = self.packs.get(region)
+        columns: list[pl.Expr] = []
+        for index, rule in enumerate(pack.rules if pack else ()):
+            columns += [
+                pl.col(status_column(index)).alias(benefit_status(rule.id)),
+                pl.col(amount_column(index)).alias(benefit_amount(rule.id)),
+            ]
+            if benefit_minimum(rule.id) in rule_frame.columns:
+                columns.append(pl.col(benefit_minimum(rule.id)))
+        return columns
 
     def total(self, region: str) -> pl.Expr:
         """Granted cash with a known amount, over a rule frame of `region`."""

@@ -12,13 +12,14 @@ from typing import Any, Final
 
 import polars as pl
 
-from eligibility.batch.columns import ERROR, ROW_NUMBER, CheckedSpellings, validate
+from eligibility.batch.columns import ERROR, ERROR_ZH, REGION, ROW_NUMBER, CheckedSpellings, validate
 from eligibility.batch.evaluator import ColumnarEvaluator
 from eligibility.batch.reading import open_roster
 from eligibility.batch.summary import BatchSummary, BenefitTally
-from eligibility.batch.writing import AtomicWriter, output_format
+from eligibility.batch.writing import RosterWriter, output_format
 from eligibility.evaluation.outcome import STATUS_NAMES
 from eligibility.packs.catalogue import Catalogue
+from eligibility.presentation.labels import Language
 
 CHUNK_BYTES: Final = 16 << 20  # about 180,000 rows of a typical roster: memory stays flat
 CHUNK_ROWS: Final = 100_000  # .xlsx sheets, read whole, are cut into chunks of rows
@@ -44,6 +45,8 @@ class BatchOptions:
     encoding: str | None = None
     sheet: str | None = None  # a workbook's sheet, by name or number from 1 (default: the first with a header)
     header_row: int | None = None  # the header's row as a spreadsheet shows it (default: found)
+    language: Language = "en"  # of the readable layouts (CSV, .xlsx)
+    output_encoding: str | None = None  # of a CSV output (default: UTF-8 with a byte-order mark, for Excel)
     chunk_bytes: int = CHUNK_BYTES
     chunk_rows: int = CHUNK_ROWS
 
@@ -54,7 +57,10 @@ def score_chunk(
     """Output rows of one validated chunk (input order kept) and its per-benefit tallies.
 
     Rows are split once by region (bad rows apart), each part scored with its
-    region's rules, and the parts put back in input order.
+    region's rules, and the parts put back in input order. Besides the columns of
+    OUTPUT_SCHEMA, a scored chunk holds ERROR_ZH and, named with a leading `__`,
+    each row's region and each benefit's status, amount and minimum flag
+    (batch/evaluator.py), from which the readable layouts are made.
     """
     group = pl.when(pl.col(ERROR).is_null()).then(pl.col("region").cast(pl.String)).alias(_GROUP)
     if ROW_NUMBER in facts.columns:  # the row as the reader numbered it (a text file's line, a sheet's row)
@@ -73,6 +79,8 @@ def score_chunk(
                     pl.lit(None, pl.Int64).alias("total_cash_yuan"),
                     *(pl.lit(None, pl.String).alias(name) for name in STATUS_NAMES.values()),
                     ERROR,
+                    ERROR_ZH,
+                    pl.lit(None, pl.String).alias(REGION),
                 )
             )
             continue
@@ -80,13 +88,20 @@ def score_chunk(
         outcome = evaluator.outcome(rule_frame, str(region))
         parts.append(
             pl.concat(
-                [rows.select(ROW, "id", pl.lit("ok").alias("status")), outcome, rows.select(ERROR)], how="horizontal"
+                [
+                    rows.select(ROW, "id", pl.lit("ok").alias("status")),
+                    outcome,
+                    rows.select(ERROR, ERROR_ZH, pl.lit(str(region)).alias(REGION)),
+                    rule_frame.select(evaluator.benefit_columns(rule_frame, str(region))),
+                ],
+                how="horizontal",
             )
         )
         tallies.update(evaluator.tallies(rule_frame, str(region)))
     if not parts:
-        return pl.DataFrame(schema=OUTPUT_SCHEMA), tallies
-    scored = pl.concat([part.cast(OUTPUT_SCHEMA) for part in parts])  # type: ignore[arg-type]
+        return pl.DataFrame(schema={**OUTPUT_SCHEMA, ERROR_ZH: pl.String(), REGION: pl.String()}), tallies
+    schema = {**OUTPUT_SCHEMA, ERROR_ZH: pl.String(), REGION: pl.String()}
+    scored = pl.concat([part.cast(schema) for part in parts], how="diagonal_relaxed")  # type: ignore[arg-type]
     return (scored if len(parts) == 1 else scored.sort(ROW)), tallies
 
 
@@ -109,7 +124,11 @@ def run_batch(
         output=str(options.output),
         as_of=options.as_of.isoformat(),
         rules_version=catalogue.rules_version,
-        benefits={rule.id: BenefitTally(rule.id, rule.name.zh, rule.name.en) for rule in evaluator.benefits},
+        benefits={
+            rule.id: BenefitTally(rule.id, rule.name.zh, rule.name.en, region, rule.kind == "cash")
+            for region, pack in evaluator.packs.items()
+            for rule in pack.rules
+        },
     )
     format = output_format(options.output, options.format)
     with open_roster(
@@ -123,8 +142,15 @@ def run_batch(
     ) as roster:
         carried = roster.headers.carried
         summary.notices = [*roster.notices, *roster.headers.notices]
-        columns = {**OUTPUT_SCHEMA, **{name: pl.String() for name in carried.values()}}
-        writer = AtomicWriter(options.output, format, text_columns=("id", ERROR, *carried.values()))
+        writer = RosterWriter(
+            options.output,
+            format,
+            list(carried.values()),
+            options.language,
+            catalogue,
+            {region: pack.rules for region, pack in evaluator.packs.items()},
+            options.output_encoding,
+        )
         # Chunks flow through threads (polars releases the GIL): the next chunk is read
         # while SCORERS chunks are validated and scored and the previous one is written.
         # Order is kept and only a few chunks are in flight, so memory stays flat.
@@ -147,6 +173,8 @@ def run_batch(
                 summary.rows += scored.height
                 summary.errors += int((scored.get_column("status") == "error").sum())
                 summary.add(tallies)
+                for (region,), rows in scored.filter(pl.col(REGION).is_not_null()).group_by(REGION):
+                    summary.add_region(str(region), rows.height, int(rows.get_column("total_cash_yuan").sum()))
                 if progress is not None:
                     progress(scored.height)
                 return background.submit(writer.write, scored)
@@ -161,7 +189,7 @@ def run_batch(
                     pending = finish(scoring.popleft())
                 if pending is not None:
                     pending.result()
-                writer.commit(columns)
+                writer.commit(summary)
             except BaseException:
                 in_flight: list[Future[Any]] = [*scoring, *([pending] if pending is not None else [])]
                 for future in in_flight:

@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from eligibility.batch.reading import Notice
 from eligibility.presentation.labels import Language, label
+from eligibility.presentation.money import money
 
 
 @dataclass
@@ -13,9 +15,18 @@ class BenefitTally:
     benefit_id: str
     name_zh: str
     name_en: str
+    region: str = ""
+    cash: bool = True  # a cash benefit (its known amounts summed); else a service, in kind or an honour
     granted: int = 0
     cash_yuan: int = 0  # granted cash with a known amount
     needs_info: int = 0
+
+
+@dataclass
+class RegionTally:
+    region: str
+    rows: int = 0  # rows scored in the region (error rows are not)
+    cash_yuan: int = 0
 
 
 @dataclass
@@ -29,7 +40,8 @@ class BatchSummary:
     rows: int = 0
     errors: int = 0
     benefits: dict[str, BenefitTally] = field(default_factory=dict)
-    notices: list[str] = field(default_factory=list)  # about the input's columns, e.g. one not used for scoring
+    regions: dict[str, RegionTally] = field(default_factory=dict)
+    notices: list[Notice] = field(default_factory=list)  # about the input's columns, e.g. one not used for scoring
 
     @property
     def total_cash_yuan(self) -> int:
@@ -42,6 +54,11 @@ class BatchSummary:
             tally.cash_yuan += cash
             tally.needs_info += needs_info
 
+    def add_region(self, region: str, rows: int, cash_yuan: int) -> None:
+        tally = self.regions.setdefault(region, RegionTally(region))
+        tally.rows += rows
+        tally.cash_yuan += cash_yuan
+
     def as_json(self) -> dict[str, Any]:
         return {
             "input": self.input,
@@ -50,22 +67,27 @@ class BatchSummary:
             "rules_version": self.rules_version,
             "rows": self.rows,
             "errors": self.errors,
-            "notices": self.notices,
+            "notices": [notice.en for notice in self.notices],
+            "notices_zh": [notice.zh for notice in self.notices],
             "benefits": [
                 {
                     "benefit_id": tally.benefit_id,
                     "name": {"zh": tally.name_zh, "en": tally.name_en},
                     "granted": tally.granted,
-                    "cash_yuan": tally.cash_yuan,
+                    "cash_yuan": tally.cash_yuan if tally.cash else None,
                     "needs_info": tally.needs_info,
                 }
                 for tally in self.benefits.values()
+            ],
+            "regions": [
+                {"region": tally.region, "rows": tally.rows, "cash_yuan": tally.cash_yuan}
+                for tally in self.regions.values()
             ],
             "total_cash_yuan": self.total_cash_yuan,
         }
 
     def lines(self, language: Language) -> list[str]:
-        """The summary as plain lines in Chinese or English."""
+        """The summary as plain lines in Chinese or English: benefits by name, amounts as people write them."""
 
         def say(key: str) -> str:
             return label(key, language)
@@ -73,12 +95,14 @@ class BatchSummary:
         lines = [
             f"{say('rows')}: {self.rows:,}    {say('rows_with_errors')}: {self.errors:,}",
             f"{say('as_of')}: {self.as_of}    {say('rules_version')}: {self.rules_version}",
-            "  ".join(say(key) for key in ("benefit", "granted_count", "cash_yuan", "needs_info_count")),
         ]
-        for tally in self.benefits.values():
-            if tally.granted == 0 and tally.needs_info == 0:
-                continue
+        shown = [tally for tally in self.benefits.values() if tally.granted or tally.needs_info]
+        if shown:
+            lines.append("  ".join(say(key) for key in ("benefit", "granted_count", "needs_info_count", "cash_total")))
+        for tally in shown:
             name = tally.name_zh if language == "zh" else tally.name_en
-            lines.append(f"{tally.benefit_id} ({name})  {tally.granted:,}  {tally.cash_yuan:,}  {tally.needs_info:,}")
-        lines.append(f"{say('total')}: {self.total_cash_yuan:,} {say('yuan')}")
+            lines.append(
+                f"{name} ({tally.benefit_id})  {tally.granted:,}  {tally.needs_info:,}  {money(tally.cash_yuan, language)}"
+            )
+        lines.append(f"{say('total')}: {money(self.total_cash_yuan, language)}")
         return lines

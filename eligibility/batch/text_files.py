@@ -26,7 +26,7 @@ from typing import BinaryIO, Final
 
 import polars as pl
 
-from eligibility.batch.columns import RECORD_PROBLEM, ROW_NUMBER
+from eligibility.batch.columns import RECORD_PROBLEM, RECORD_PROBLEM_ZH, ROW_NUMBER
 from eligibility.errors import InputError, Problem
 
 SAMPLE_BYTES: Final = 1 << 22
@@ -61,7 +61,14 @@ def sniff(path: Path, encoding: str | None, where: str) -> TextFormat:
         codecs.lookup(chosen)
     except LookupError:
         raise InputError(
-            [Problem("encoding", "unknown encoding; e.g. utf-8, gb18030, gbk, big5, utf-16", chosen)]
+            [
+                Problem(
+                    "encoding",
+                    "unknown encoding; e.g. utf-8, gb18030, gbk, big5, utf-16",
+                    chosen,
+                    "未知编码；例如 utf-8、gb18030、gbk、big5、utf-16",
+                )
+            ]
         ) from None
     text = sample.decode(chosen, errors="replace")
     first_lines = [line for line in text.replace("\r", "\n").split("\n")[:HEAD_LINES] if line.strip()]
@@ -81,7 +88,16 @@ def _detect_encoding(sample: bytes, where: str) -> str:
             return candidate
         except UnicodeDecodeError:
             continue
-    raise InputError([Problem(where, "neither UTF-8, UTF-16 nor GB18030/GBK text; name its encoding (e.g. big5)")])
+    raise InputError(
+        [
+            Problem(
+                where,
+                "neither UTF-8, UTF-16 nor GB18030/GBK text; name its encoding (e.g. big5)",
+                None,
+                "既不是 UTF-8、UTF-16，也不是 GB18030/GBK 文本；请用 --encoding 指明编码（如 big5）",
+            )
+        ]
+    )
 
 
 def rewrite_as_utf8(source: Path, text_format: TextFormat, target: Path) -> None:
@@ -95,7 +111,14 @@ def rewrite_as_utf8(source: Path, text_format: TextFormat, target: Path) -> None
                 writer.write(piece.replace("\r", "\n") if text_format.carriage_returns_only else piece)
     except UnicodeDecodeError as error:
         raise InputError(
-            [Problem(str(source), f"not valid {text_format.encoding} text ({error.reason} at byte {error.start})")]
+            [
+                Problem(
+                    str(source),
+                    f"not valid {text_format.encoding} text ({error.reason} at byte {error.start})",
+                    None,
+                    f"不是有效的 {text_format.encoding} 文本（第 {error.start} 字节）；请用 --encoding 指明编码",
+                )
+            ]
         ) from None
 
 
@@ -170,7 +193,7 @@ def text_chunks(
                 raise InputError([Problem(where, f"lines from {start_line} cannot be told apart as rows")])
             frame = frame.with_columns(starts.alias(ROW_NUMBER))
             if problems is not None:
-                frame = frame.with_columns(problems)
+                frame = frame.hstack(problems)
             yield frame
 
 
@@ -238,7 +261,7 @@ def every_line_has(block: bytes, delimiter: bytes, fields: int, lines: int, fram
     return not frame.select(pl.any_horizontal(pl.all().str.contains(pattern)).any()).item()
 
 
-def record_problems(block: bytes, delimiter: bytes, first_line: int, fields: int) -> pl.Series | None:
+def record_problems(block: bytes, delimiter: bytes, first_line: int, fields: int) -> pl.DataFrame | None:
     """Per record of `block`: `line N: ...` when it is blank or has not `fields` fields; None when all are fine.
 
     Lines without quotes (nearly all) are counted in columns: fields = separators + 1,
@@ -287,20 +310,35 @@ def _records_across_lines(text: str, separator: str, first_line: int) -> tuple[l
     return counts, starts
 
 
-def _messages(counts: pl.DataFrame, fields: int) -> pl.Series | None:
+def _messages(counts: pl.DataFrame, fields: int) -> pl.DataFrame | None:
+    """`line N: ...` for each blank or wrongly wide record (null for a good one), in English and in Chinese."""
     bad = pl.col("fields") != fields
     if not counts.select(bad.any()).item():
         return None
-    line = pl.lit("line ") + pl.col("line").cast(pl.String)
+    line = pl.col("line").cast(pl.String)
+    count = pl.col("fields").cast(pl.String)
+    blank = pl.col("fields") == 0
     return counts.select(
-        pl.when(pl.col("fields") == 0)
-        .then(line + pl.lit(": blank line; nothing to score"))
+        pl.when(blank)
+        .then(pl.lit("line ") + line + pl.lit(": blank line; nothing to score"))
         .when(bad)
         .then(
-            line
+            pl.lit("line ")
+            + line
             + pl.lit(": ")
-            + pl.col("fields").cast(pl.String)
+            + count
             + pl.lit(f" fields where the header has {fields}; not scored (an unquoted comma, or a missing cell?)")
         )
-        .alias(RECORD_PROBLEM)
-    ).to_series()
+        .alias(RECORD_PROBLEM),
+        pl.when(blank)
+        .then(pl.lit("第") + line + pl.lit("行：空行，没有可评估的内容"))
+        .when(bad)
+        .then(
+            pl.lit("第")
+            + line
+            + pl.lit("行：有")
+            + count
+            + pl.lit(f"个字段，表头有{fields}个；未评估（是否有未加引号的逗号，或缺少单元格？）")
+        )
+        .alias(RECORD_PROBLEM_ZH),
+    )

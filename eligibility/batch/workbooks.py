@@ -58,7 +58,14 @@ def open_workbook(path: Path, kind: str) -> Workbook:
     """The workbook, inspected first when it is an .xlsx; InputError saying what is wrong otherwise."""
     if kind == "ole" and _encrypted(path):
         raise InputError(
-            [Problem(str(path), "a password-protected workbook: save it without a password and try again")]
+            [
+                Problem(
+                    str(path),
+                    "a password-protected workbook: save it without a password and try again",
+                    None,
+                    "工作簿设有密码：请去掉密码另存后重试",
+                )
+            ]
         )
     if kind == "xlsx":
         _inspect_xlsx(path)
@@ -70,7 +77,10 @@ def open_workbook(path: Path, kind: str) -> Workbook:
             reader = fastexcel.read_excel(path)
     except Exception as error:  # fastexcel raises its own types for a broken file
         label = "an .xls" if kind == "ole" else "an .xlsx"
-        raise InputError([Problem(str(path), f"not readable as {label} workbook: {_first_line(error)}")]) from None
+        reason = _first_line(error)
+        raise InputError(
+            [Problem(str(path), f"not readable as {label} workbook: {reason}", None, f"无法作为工作簿读取：{reason}")]
+        ) from None
     return Workbook(path, list(reader.sheet_names), reader)
 
 

@@ -1,24 +1,42 @@
-"""Writing the scored roster: incrementally, atomically, and safe to open in a spreadsheet.
+"""Writing the scored roster: in the layout its format calls for, atomically, safely, and safe to open.
 
-Rows go to a temporary file next to the output, renamed over it only when the
+The output goes to a temporary file next to it, renamed over it only when the
 run completes, so an interrupted run never leaves a file that looks complete.
-CSV and .xlsx cells that begin with = + - @ (or a tab / carriage return) get a
-leading apostrophe, so a spreadsheet shows them as text and never runs them.
+A link is written through to the file it names (the link stays); a directory,
+a FIFO or a device is never replaced. Any error of the file system (a full disk,
+a read-only directory) is one message naming the path.
+
+Layouts (batch/layouts.py): JSONL, Parquet and `ids` (CSV) keep stable ids and
+are written chunk by chunk. CSV and .xlsx are for people: their columns depend
+on the regions the roster holds, so the scored chunks wait in Parquet parts
+beside the output until the last is scored. CSV is written for Excel (UTF-8
+with a byte-order mark by default, or the encoding asked for); its cells that
+would start a formula (= + - @, a tab, a carriage return) get a leading
+apostrophe. A workbook's cells are text cells, never formulas: see batch/xlsx.py.
 """
 
 from __future__ import annotations
 
+import codecs
 import os
 import shutil
+import stat
 import tempfile
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import IO, Any, Final, Literal
+from typing import IO, Final, Literal
 
 import polars as pl
 
+from eligibility.batch import layouts, xlsx
+from eligibility.batch.columns import ERROR, ERROR_ZH, REGION
+from eligibility.batch.summary import BatchSummary
 from eligibility.errors import InputError, Problem
+from eligibility.packs.catalogue import Catalogue
+from eligibility.packs.schema import Rule
+from eligibility.presentation.labels import Language, label, words
 
-OutputFormat = Literal["csv", "jsonl", "parquet", "xlsx"]
+OutputFormat = Literal["csv", "ids", "jsonl", "parquet", "xlsx"]
 FORMATS: Final[dict[str, OutputFormat]] = {
     ".csv": "csv",
     ".jsonl": "jsonl",
@@ -26,37 +44,47 @@ FORMATS: Final[dict[str, OutputFormat]] = {
     ".parquet": "parquet",
     ".xlsx": "xlsx",
 }
-EXCEL_MAX_ROWS: Final = 1_048_575  # a sheet's rows, less the header
+READABLE: Final = ("csv", "xlsx")
+EXCEL_MAX_ROWS: Final = xlsx.MAX_ROWS - 1  # a sheet's rows, less the header
 _FORMULA_START: Final = ["=", "+", "-", "@", "\t", "\r"]
 
 
 def output_format(path: Path, given: str | None) -> OutputFormat:
-    """The format named by `--format`, else by the output's extension."""
-    allowed = ", ".join(sorted(set(FORMATS.values())))
+    """The format named by `format`, else by the output's extension."""
+    allowed = ", ".join(("csv", "ids", "jsonl", "parquet", "xlsx"))
     if given is not None:
-        if given not in FORMATS.values():
+        if given not in ("csv", "ids", "jsonl", "parquet", "xlsx"):
             raise InputError([Problem("format", f"allowed: {allowed}", given)])
-        return FORMATS["." + given]
+        return given  # type: ignore[return-value]
     found = FORMATS.get(path.suffix.lower())
     if found is None:
-        raise InputError(
-            [
-                Problem(
-                    "output",
-                    f"unknown extension; use .csv, .jsonl, .parquet or .xlsx, or name the format ({allowed})",
-                    str(path),
-                )
-            ]
-        )
+        message = f"unknown extension; use .csv, .jsonl, .parquet or .xlsx, or name the format ({allowed})"
+        raise InputError([Problem("output", message, str(path))])
     return found
 
 
-def neutralise_formulas(frame: pl.DataFrame, columns: tuple[str, ...] = ("id", "error")) -> pl.DataFrame:
-    """Text cells that a spreadsheet would run as a formula, prefixed with an apostrophe.
+def output_target(path: Path) -> Path:
+    """The file the output really goes to: `path`, or the file a link at `path` names; refused if no file."""
+    target = path.resolve() if path.is_symlink() else path
+    try:
+        status = os.stat(target)
+    except FileNotFoundError:
+        status = None
+    except OSError as error:
+        raise InputError([Problem("output", f"cannot be written: {error.strerror}", str(path))]) from None
+    if status is not None and stat.S_ISDIR(status.st_mode):
+        raise InputError([Problem("output", "a directory: name a file in it", str(path))])
+    if status is not None and not stat.S_ISREG(status.st_mode):
+        raise InputError(
+            [Problem("output", "not a regular file (a device, a FIFO or a socket): it is never replaced", str(path))]
+        )
+    if not target.parent.is_dir():
+        raise InputError([Problem("output", "no such directory", str(target.parent))])
+    return target
 
-    Only the columns that carry the user's text are checked: the benefit-id lists
-    are made of rule ids, which the rule-pack schema makes start with a letter.
-    """
+
+def neutralised(frame: pl.DataFrame, columns: Sequence[str]) -> pl.DataFrame:
+    """Text cells a spreadsheet would run as a formula, with a leading apostrophe (CSV only)."""
     text = [name for name in columns if name in frame.columns and frame.schema[name] == pl.String]
     return frame.with_columns(
         pl.when(pl.col(name).str.slice(0, 1).is_in(_FORMULA_START))
@@ -67,108 +95,303 @@ def neutralise_formulas(frame: pl.DataFrame, columns: tuple[str, ...] = ("id", "
     )
 
 
-class AtomicWriter:
-    """Writes chunks to a temporary file and renames it over `path` on commit."""
+def _neutral_name(name: str) -> str:
+    return "'" + name if name[:1] in _FORMULA_START else name
 
-    def __init__(self, path: Path, format: OutputFormat, text_columns: tuple[str, ...] = ("id", "error")) -> None:
+
+class OutputError(InputError):
+    """The file system refused the output: one problem naming the path."""
+
+
+class RosterWriter:
+    """Writes scored chunks to `path` in `format`; commit() puts the file in place, abort() leaves no trace."""
+
+    def __init__(
+        self,
+        path: Path,
+        format: OutputFormat,
+        carried: Sequence[str],
+        language: Language,
+        catalogue: Catalogue,
+        benefits: Mapping[str, Sequence[Rule]],
+        csv_encoding: str | None = None,
+    ) -> None:
         self.path = path
+        self.target = output_target(path)
         self.format = format
-        self.text_columns = text_columns  # the user's text: checked for formulas
+        self.carried = list(carried)
+        self.language = language
+        self.catalogue = catalogue
+        self.benefits = benefits  # per region, the rules in force (those the scored chunks hold)
+        self.csv_encoding = csv_encoding or ("utf-8-sig" if format == "csv" else "utf-8")
+        try:
+            codecs.lookup(self.csv_encoding)
+        except LookupError:
+            raise InputError(
+                [Problem("output_encoding", "unknown encoding; e.g. utf-8-sig, utf-8, gb18030", self.csv_encoding)]
+            ) from None
         self.rows = 0
-        directory = path.resolve().parent
-        if not directory.is_dir():
-            raise InputError([Problem("output", "no such directory", str(directory))])
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial", dir=directory)
-        os.close(handle)
-        self.temporary = Path(temporary)
-        # mkstemp makes the file private (0600); the output gets the usual mode, as open() would give it
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(self.temporary, 0o666 & ~umask)
+        self.regions: list[str] = []
         self._stream: IO[bytes] | None = None
         self._header_written = False
         self._parts: Path | None = None
-        self._workbook: Any = None
-        self._sheet: Any = None
-        if format in ("csv", "jsonl"):
-            self._stream = self.temporary.open("wb")
-        elif format == "parquet":
-            self._parts = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".parts", dir=directory))
-        else:
-            import xlsxwriter  # type: ignore[import-untyped]
-
-            # constant_memory: rows are flushed as written, so memory stays flat
-            self._workbook = xlsxwriter.Workbook(
-                str(self.temporary), {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
-            )
-            self._sheet = self._workbook.add_worksheet("eligibility")
+        directory = self.target.parent
+        try:
+            handle, temporary = tempfile.mkstemp(prefix=f".{self.target.name}.", suffix=".partial", dir=directory)
+            os.close(handle)
+            self.temporary = Path(temporary)
+            # mkstemp makes the file private (0600); the output gets the usual mode, as open() would give it
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(self.temporary, 0o666 & ~umask)
+            if format in ("ids", "jsonl"):
+                self._stream = self.temporary.open("wb")
+            else:
+                self._parts = Path(tempfile.mkdtemp(prefix=f".{self.target.name}.", suffix=".parts", dir=directory))
+        except OSError as error:
+            self.abort()
+            raise self._refused(error) from None
 
     def write(self, chunk: pl.DataFrame) -> None:
-        if self.format in ("csv", "xlsx"):
-            chunk = neutralise_formulas(chunk, self.text_columns)
-        if self.format == "csv":
-            assert self._stream is not None
-            chunk.write_csv(self._stream, include_header=not self._header_written)
-            self._header_written = True
-        elif self.format == "jsonl":
-            assert self._stream is not None
-            chunk.write_ndjson(self._stream)
-        elif self.format == "parquet":
-            assert self._parts is not None
-            chunk.write_parquet(self._parts / f"{self.rows:012d}.parquet")
-        else:
-            self._write_excel(chunk)
-        self.rows += chunk.height
-
-    def _write_excel(self, chunk: pl.DataFrame) -> None:
-        if self.rows + chunk.height > EXCEL_MAX_ROWS:
-            raise InputError(
-                [
-                    Problem(
-                        "output",
-                        f"an .xlsx sheet holds at most {EXCEL_MAX_ROWS} rows; use .csv or .parquet",
-                        str(self.path),
-                    )
-                ]
-            )
-        sheet = self._sheet
-        if self.rows == 0:
-            for column, name in enumerate(chunk.columns):
-                sheet.write_string(0, column, name)
-        for offset, row in enumerate(chunk.iter_rows()):  # xlsxwriter takes cells one by one
-            for column, value in enumerate(row):
-                if value is None:
-                    continue
-                if isinstance(value, str):
-                    sheet.write_string(self.rows + offset + 1, column, value)
-                else:
-                    sheet.write_number(self.rows + offset + 1, column, value)
-
-    def commit(self, columns: dict[str, pl.DataType]) -> None:
-        """Finish the file and move it into place."""
-        if self.format in ("csv", "jsonl"):
-            assert self._stream is not None
-            if not self._header_written and self.format == "csv":
-                pl.DataFrame(schema=columns).write_csv(self._stream)
-            self._stream.close()
-        elif self.format == "parquet":
-            assert self._parts is not None
-            if self.rows == 0:
-                pl.DataFrame(schema=columns).write_parquet(self.temporary)
+        if self.format == "xlsx" and self.rows + chunk.height > EXCEL_MAX_ROWS:  # known early, not after the run
+            message = f"an .xlsx sheet holds at most {EXCEL_MAX_ROWS:,} rows; write .csv or .parquet"
+            raise InputError([Problem("output", message, str(self.path))])
+        try:
+            for region in chunk.get_column(REGION).drop_nulls().unique().to_list():
+                if region not in self.regions:
+                    self.regions.append(region)
+            if self.format == "ids":
+                assert self._stream is not None
+                frame = neutralised(layouts.ids_frame(chunk, self.carried), ("id", ERROR, ERROR_ZH, *self.carried))
+                if not self._header_written:
+                    frame = frame.rename({name: _neutral_name(name) for name in frame.columns})
+                frame.write_csv(self._stream, include_header=not self._header_written)
+                self._header_written = True
+            elif self.format == "jsonl":
+                assert self._stream is not None
+                layouts.ids_frame(chunk, self.carried).write_ndjson(self._stream)
             else:
-                pl.scan_parquet(self._parts / "*.parquet").sink_parquet(self.temporary)
-            shutil.rmtree(self._parts, ignore_errors=True)
-        else:
-            if self.rows == 0:
-                for column, name in enumerate(columns):
-                    self._sheet.write_string(0, column, name)
-            self._workbook.close()
-        os.replace(self.temporary, self.path)
+                assert self._parts is not None
+                chunk.write_parquet(self._parts / f"{self.rows:012d}.parquet")
+            self.rows += chunk.height
+        except OSError as error:
+            raise self._refused(error) from None
+
+    def commit(self, summary: BatchSummary) -> None:
+        """Finish the file and move it into place."""
+        try:
+            if self.format in ("ids", "jsonl"):
+                assert self._stream is not None
+                if not self._header_written and self.format == "ids":
+                    self._stream.write((",".join((*layouts.IDS_COLUMNS, *self.carried)) + "\n").encode())
+                self._stream.close()
+            elif self.format == "parquet":
+                self._commit_parquet()
+            elif self.format == "csv":
+                self._commit_csv()
+            else:
+                self._commit_workbook(summary)
+            os.replace(self.temporary, self.target)
+        except OSError as error:
+            self.abort()
+            raise self._refused(error) from None
+        finally:
+            if self._parts is not None:
+                shutil.rmtree(self._parts, ignore_errors=True)
 
     def abort(self) -> None:
         """Remove everything written so far; the output path is left untouched."""
-        if self._stream is not None:
+        if self._stream is not None and not self._stream.closed:
             self._stream.close()
         if self._parts is not None:
             shutil.rmtree(self._parts, ignore_errors=True)
-        self.temporary.unlink(missing_ok=True)
+        if hasattr(self, "temporary"):
+            self.temporary.unlink(missing_ok=True)
+
+    def _refused(self, error: OSError) -> OutputError:
+        return OutputError([Problem("output", f"cannot be written: {error.strerror or error}", str(self.path))])
+
+    def _part_files(self) -> list[Path]:
+        assert self._parts is not None
+        return sorted(self._parts.glob("*.parquet"))
+
+    def _commit_parquet(self) -> None:
+        parts = self._part_files()
+        if not parts:
+            pl.DataFrame(schema={name: pl.String() for name in (*layouts.IDS_COLUMNS, *self.carried)}).write_parquet(
+                self.temporary
+            )
+            return
+        frames = [layouts.ids_frame(pl.read_parquet(part), self.carried) for part in parts]
+        pl.concat(frames, how="vertical_relaxed").write_parquet(self.temporary)
+
+    def _readable(self) -> list[layouts.Column]:
+        benefits = [(region, rule) for region in self._regions_in_pack_order() for rule in self.benefits[region]]
+        return layouts.readable_columns(self.catalogue, benefits, self.carried, self.language)
+
+    def _regions_in_pack_order(self) -> list[str]:
+        return [region for region in self.benefits if region in self.regions]
+
+    def _aligned(self, part: Path, columns: Sequence[str]) -> pl.DataFrame:
+        frame = pl.read_parquet(part)
+        missing = [name for name in columns if name not in frame.columns]
+        return frame.with_columns(pl.lit(None).alias(name) for name in missing) if missing else frame
+
+    def _needed(self) -> list[str]:
+        from eligibility.batch.evaluator import benefit_amount, benefit_minimum, benefit_status
+
+        return [
+            name
+            for region in self._regions_in_pack_order()
+            for rule in self.benefits[region]
+            for name in (benefit_status(rule.id), benefit_amount(rule.id), benefit_minimum(rule.id))
+        ]
+
+    def _commit_csv(self) -> None:
+        columns = self._readable()
+        headings = [_neutral_name(column.heading) for column in columns]
+        needed = self._needed()
+        with self.temporary.open("wb") as stream:
+            stream.write(_encoded(",".join(_csv_quoted(name) for name in headings) + "\n", self.csv_encoding, True))
+            for part in self._part_files():
+                cells = layouts.rendered(self._aligned(part, needed), columns)
+                cells = neutralised(cells, cells.columns)
+                stream.write(_encoded(cells.write_csv(include_header=False), self.csv_encoding, False))
+
+    def _commit_workbook(self, summary: BatchSummary) -> None:
+        language = self.language
+        columns = self._readable()
+        needed = self._needed()
+        workbook = xlsx.WorkbookWriter(self.temporary)
+        try:
+            parts = self._part_files()
+            sample = layouts.rendered(self._aligned(parts[0], needed), columns) if parts else None
+            workbook.start(label("sheet_results", language), columns, language, sample)
+            for part in parts:
+                workbook.write(layouts.rendered(self._aligned(part, needed), columns))
+            workbook.finish()
+            self._summary_sheets(workbook, summary)
+            self._errors_sheet(workbook, parts)
+            workbook.close()
+        except BaseException:
+            workbook.abandon()
+            raise
+
+    def _summary_sheets(self, workbook: xlsx.WorkbookWriter, summary: BatchSummary) -> None:
+        language = self.language
+
+        def say(key: str) -> str:
+            return label(key, language)
+
+        unit = "（万元）" if language == "zh" else " (yuan)"
+        benefits = [tally for tally in summary.benefits.values() if tally.granted or tally.needs_info]
+        region_name = {code.code: words(code.name, language) for code in self.catalogue.region_codes}
+        rows = pl.DataFrame(
+            {
+                "region": [region_name.get(tally.region, tally.region) for tally in benefits],
+                "benefit": [tally.name_zh if language == "zh" else tally.name_en for tally in benefits],
+                "granted": [tally.granted for tally in benefits],
+                "needs_info": [tally.needs_info for tally in benefits],
+                "cash": [tally.cash_yuan if tally.cash else None for tally in benefits],
+            },
+            schema={
+                "region": pl.String,
+                "benefit": pl.String,
+                "granted": pl.Int64,
+                "needs_info": pl.Int64,
+                "cash": pl.Int64,
+            },
+        )
+        summary_columns = [
+            layouts.Column(say("region"), pl.col("region"), width=14),
+            layouts.Column(say("benefit"), pl.col("benefit"), width=36),
+            _count(say("granted_count"), "granted"),
+            _count(say("needs_info_count"), "needs_info"),
+            layouts.Column(
+                say("cash_total") + unit,
+                pl.lit(None, pl.String),
+                layouts.amount_in(language, pl.col("cash")),
+                "amount",
+                16,
+            ),
+        ]
+        workbook.start(say("sheet_summary"), summary_columns, language)
+        workbook.write(layouts.rendered(rows, summary_columns))
+        workbook.finish()
+        regions = [summary.regions[code] for code in self.benefits if code in summary.regions]
+        region_rows = pl.DataFrame(
+            {
+                "region": [region_name.get(tally.region, tally.region) for tally in regions],
+                "rows": [tally.rows for tally in regions],
+                "cash": [tally.cash_yuan for tally in regions],
+            },
+            schema={"region": pl.String, "rows": pl.Int64, "cash": pl.Int64},
+        )
+        region_columns = [
+            layouts.Column(say("region"), pl.col("region"), width=14),
+            _count(say("rows"), "rows"),
+            layouts.Column(
+                say("cash_total") + unit,
+                pl.lit(None, pl.String),
+                layouts.amount_in(language, pl.col("cash")),
+                "amount",
+                16,
+            ),
+        ]
+        workbook.start(say("sheet_regions"), region_columns, language)
+        workbook.write(layouts.rendered(region_rows, region_columns))
+        workbook.finish()
+        about = pl.DataFrame(
+            {
+                "what": [say("as_of"), say("rules_version"), say("input_file"), say("rows"), say("rows_with_errors")],
+                "value": [summary.as_of, summary.rules_version, summary.input, str(summary.rows), str(summary.errors)],
+            }
+        )
+        about_columns = [
+            layouts.Column(say("item"), pl.col("what"), width=16),
+            layouts.Column(say("value"), pl.col("value"), width=40),
+        ]
+        workbook.start(say("sheet_about"), about_columns, language)
+        workbook.write(layouts.rendered(about, about_columns))
+        workbook.finish(autofilter=False)
+
+    def _errors_sheet(self, workbook: xlsx.WorkbookWriter, parts: Sequence[Path]) -> None:
+        language = self.language
+        problems = ERROR_ZH if language == "zh" else ERROR
+        columns = [
+            layouts.Column(
+                label("row_heading", language),
+                pl.col("row").cast(pl.String),
+                pl.col("row").cast(pl.String),
+                "integer",
+                8,
+            ),
+            layouts.Column(label("id", language), pl.col("id"), width=14),
+            layouts.Column(label("error_heading", language), pl.col(problems), width=100),
+        ]
+        workbook.start(label("sheet_errors", language), columns, language)
+        for part in parts:
+            bad = pl.scan_parquet(part).filter(pl.col("status") == "error").select("row", "id", problems).collect()
+            workbook.write(layouts.rendered(bad, columns))
+        workbook.finish()
+
+
+def _count(heading: str, name: str) -> layouts.Column:
+    return layouts.Column(heading, pl.lit(None, pl.String), pl.col(name).cast(pl.String), "integer", 12)
+
+
+def _csv_quoted(text: str) -> str:
+    return f'"{text.replace(chr(34), chr(34) * 2)}"' if any(mark in text for mark in ',"\n\r') else text
+
+
+def _encoded(text: str, encoding: str, first: bool) -> bytes:
+    """Text for a CSV in `encoding`; a byte-order mark only at the file's start; a character it cannot hold named."""
+    if encoding == "utf-8-sig" and not first:
+        encoding = "utf-8"
+    try:
+        return text.encode(encoding, errors="strict")
+    except UnicodeEncodeError as error:
+        character = error.object[error.start]
+        message = f"{character!r} cannot be written in {encoding}; use utf-8-sig or gb18030"
+        message_zh = f"{character!r} 无法用 {encoding} 编码写出；请改用 utf-8-sig 或 gb18030"
+        raise InputError([Problem("output_encoding", message, encoding, message_zh)]) from None

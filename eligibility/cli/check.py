@@ -166,7 +166,7 @@ def check(
     if not data:
         fail([Problem("profile", "give a profile file or at least --region")])
 
-    with user_errors(flags={"changes": SET}):
+    with user_errors(flags={"changes": SET}, language=language):
         from eligibility.evaluation.calculator import Calculator
 
         calculator = Calculator.from_directory(rules) if rules else Calculator.default()

@@ -30,16 +30,17 @@ AsOfOption = Annotated[
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 
 
-def fail(problems: list[Problem] | list[str], code: int = EXIT_BAD_INPUT) -> NoReturn:
-    """Print each problem on its own stderr line and exit with `code`."""
+def fail(problems: list[Problem] | list[str], code: int = EXIT_BAD_INPUT, language: Language = "en") -> NoReturn:
+    """Print each problem on its own stderr line, in `language`, and exit with `code`."""
+    prefix = "错误：" if language == "zh" else "error: "
     for problem in problems:
-        typer.echo(f"error: {problem}", err=True)
+        typer.echo(f"{prefix}{problem.text(language) if isinstance(problem, Problem) else problem}", err=True)
     raise typer.Exit(code=code)
 
 
 @contextmanager
-def user_errors(flags: Mapping[str, str] | None = None) -> Iterator[None]:
-    """Turn the library's errors into messages and exit statuses; never a traceback.
+def user_errors(flags: Mapping[str, str] | None = None, language: Language = "en") -> Iterator[None]:
+    """Turn the library's errors into messages and exit statuses, in `language`; never a traceback.
 
     `flags` names the option behind a library parameter (`output` -> `--out`), so a
     problem the library reports by its parameter's name reads as the option typed.
@@ -47,7 +48,7 @@ def user_errors(flags: Mapping[str, str] | None = None) -> Iterator[None]:
     try:
         yield
     except InputError as error:
-        fail([_as_typed(problem, flags or {}) for problem in error.problems], EXIT_BAD_INPUT)
+        fail([_as_typed(problem, flags or {}) for problem in error.problems], EXIT_BAD_INPUT, language)
     except RulePackError as error:
         fail([str(problem) for problem in error.problems], EXIT_BAD_RULES)
     except UnknownRuleError as error:
@@ -60,7 +61,7 @@ def _as_typed(problem: Problem, flags: Mapping[str, str]) -> Problem:
     head, dot, rest = problem.field.partition(".")
     if head not in flags:
         return problem
-    return Problem(f"{flags[head]} {rest}" if dot else flags[head], problem.message, problem.value)
+    return Problem(f"{flags[head]} {rest}" if dot else flags[head], problem.message, problem.value, problem.message_zh)
 
 
 def parse_language(value: str | None) -> Language:
@@ -78,7 +79,7 @@ def parse_as_of(value: str | None) -> date:
     try:
         return spelling.as_date(value)
     except spelling.Misspelt as error:
-        fail([Problem("--as-of", str(error), value)])
+        fail([Problem("--as-of", str(error), value, error.zh)])
 
 
 MAX_PROFILE_BYTES = 1024 * 1024

@@ -43,7 +43,7 @@ def compare(
     document = read_document(profile)
     if not isinstance(document, dict):
         fail([Problem(str(profile), "a profile is a mapping of keys to values")])
-    with user_errors():
+    with user_errors(language=language):
         from eligibility.evaluation.calculator import Calculator
         from eligibility.evaluation.compare import compare_regions
 

@@ -37,7 +37,7 @@ def _region(value: str | None, catalogue: Catalogue) -> str | None:
     try:
         return catalogue.region_codes.resolve(value)
     except Misspelt as error:
-        fail([Problem("--region", str(error), value)])
+        fail([Problem("--region", str(error), value, error.zh)])
 
 
 @rules_app.command("list")

@@ -45,7 +45,7 @@ def evaluation_date(as_of: date | str | None) -> date:
     try:
         return as_date(as_of)
     except Misspelt as error:
-        raise InputError([Problem("as_of", str(error), as_of)]) from None
+        raise InputError([Problem("as_of", str(error), as_of, error.zh)]) from None
 
 
 class Calculator:
@@ -91,13 +91,13 @@ class Calculator:
         try:
             catalogue.region_codes.resolve(profile.region)
         except Misspelt as error:
-            problems.append(Problem(f"{prefix}region", str(error), profile.region))
+            problems.append(Problem(f"{prefix}region", str(error), profile.region, error.zh))
         codes: list[str] = []
         for index, code in enumerate(profile.programmes or ()):
             try:
                 codes.append(catalogue.programmes.resolve(code))
             except Misspelt as error:
-                problems.append(Problem(f"{prefix}programmes.{index}", str(error), code))
+                problems.append(Problem(f"{prefix}programmes.{index}", str(error), code, error.zh))
         if problems:
             raise InputError(problems)
         if profile.programmes is None or tuple(codes) == profile.programmes:

@@ -187,16 +187,32 @@ def amount_expression(rule: Rule) -> pl.Expr:
     if known is not None:
         return pl.lit(known.yuan, pl.Int64)
     assert isinstance(rule.amount, MatchingAmount)
-    levels = list(rule.amount.matching_award_levels)
+    matched_awards, unknown, total = _matching_columns(rule.amount)
+    matched = (total.cast(pl.Float64) * rule.amount.ratio).round(0, mode="half_to_even").cast(pl.Int64)
+    computable = (unknown == 0) | (unknown < matched_awards)
+    return pl.when(pl.col("awards").is_not_null() & computable).then(matched)
+
+
+def amount_is_minimum(rule: Rule) -> pl.Expr | None:
+    """Whether `amount_expression` gives only the known part (AmountState.at_least); None when it never does."""
+    if not isinstance(rule.amount, MatchingAmount):
+        return None
+    matched_awards, unknown, _ = _matching_columns(rule.amount)
+    return ((unknown > 0) & (unknown < matched_awards)).fill_null(False)
+
+
+def _matching_columns(amount: MatchingAmount) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
+    """Over the `awards` column: the awards at the matched levels, those of them without an amount, their total."""
+    import polars as pl
+
+    levels = list(amount.matching_award_levels)
     level = pl.element().struct.field("level")
     award_amount = pl.element().struct.field("amount_yuan")
     awards = pl.col("awards")
     matched_awards = awards.list.eval(level.is_in(levels)).list.sum()
     unknown = awards.list.eval(level.is_in(levels) & award_amount.is_null()).list.sum()
     total = awards.list.eval(pl.when(level.is_in(levels)).then(award_amount).otherwise(0)).list.sum()
-    matched = (total.cast(pl.Float64) * rule.amount.ratio).round(0, mode="half_to_even").cast(pl.Int64)
-    computable = (unknown == 0) | (unknown < matched_awards)
-    return pl.when(awards.is_not_null() & computable).then(matched)
+    return matched_awards, unknown, total
 
 
 def exclusivity_expressions(rules: Sequence[Rule]) -> tuple[list[pl.Expr], list[pl.Expr]]:

@@ -56,7 +56,7 @@ Registries = Mapping[str, CodeRegistry]  # fact key -> the registry of its codes
 
 
 def _misspelt(error: spelling.Misspelt) -> PydanticCustomError:
-    return PydanticCustomError("misspelt", "{message}", {"message": str(error)})
+    return PydanticCustomError("misspelt", "{message}", {"message": str(error), "message_zh": error.zh})
 
 
 def _yuan(value: Any) -> int | None:
@@ -216,20 +216,27 @@ def problems_from_validation(error: ValidationError, prefix: str = "") -> list[P
     problems = []
     for detail in error.errors(include_url=False):
         if detail["type"] == "duplicate_fact":  # raised before fields exist: name the fact itself
-            problems.append(Problem(field=f"{prefix}{detail['ctx']['key']}", message=detail["msg"]))
+            context = detail["ctx"]
+            twice = f"填写了两次，分别为“{context['first']}”和“{context['second']}”；请只填写一次"
+            problems.append(Problem(f"{prefix}{context['key']}", detail["msg"], message_zh=twice))
             continue
         path = ".".join(str(part) for part in detail["loc"])
         field = f"{prefix}{path}" if path else prefix.rstrip(".") or "profile"
-        problems.append(Problem(field=field, value=detail.get("input"), message=_allowed(detail)))
+        message, message_zh = _allowed(detail)
+        problems.append(Problem(field, message, detail.get("input"), message_zh))
     return problems
 
 
-def _allowed(detail: Any) -> str:
+def _allowed(detail: Any) -> tuple[str, str | None]:
+    """What is wrong and what is allowed, in English and (where we word it) Chinese."""
     kind = detail["type"]
+    if kind == "misspelt":
+        return str(detail["msg"]), detail["ctx"].get("message_zh")
     if kind == "extra_forbidden":
         guess = spelling.closest_key(detail["loc"][-1]) if detail["loc"] else None
-        hint = f"did you mean {guess}? " if guess else ""
-        return f"unknown field; {hint}allowed: " + ", ".join(FIELDS)
+        hint, hint_zh = (f"did you mean {guess}? ", f"是否指 {guess}？") if guess else ("", "")
+        allowed = ", ".join(FIELDS)
+        return f"unknown field; {hint}allowed: {allowed}", f"不是可填的项目；{hint_zh}可填：{allowed}"
     if kind == "missing":
-        return "required"
-    return str(detail["msg"])
+        return "required", "必填"
+    return str(detail["msg"]), None

@@ -34,7 +34,11 @@ from eligibility.facts.vocabulary import FIELDS, KEY_SPELLINGS, FieldKind, Field
 
 
 class Misspelt(ValueError):
-    """A value that no accepted spelling matches; the message says what is allowed."""
+    """A value that no accepted spelling matches; the message says what is allowed, in English and Chinese."""
+
+    def __init__(self, message: str, zh: str | None = None) -> None:
+        super().__init__(message)
+        self.zh = zh or message
 
 
 EARLIEST: Final = date(1900, 1, 1)
@@ -65,12 +69,14 @@ EXPLICIT_NONE: Final = frozenset({"无", "none"})
 CODE_SEPARATORS: Final = re.compile(r"[;；,，]")
 AWARD_SEPARATORS: Final = re.compile(r"[;；]")
 AWARD_FORM: Final = "level:amount[:name];..."
+AWARD_FORM_ZH: Final = "级别:金额[:名称];..."
 AWARD_KEYS: Final[dict[str, str]] = {"级别": "level", "名称": "name", "金额": "amount_yuan"}
 # A date cell of a workbook reads as text with a midnight time: 2019-03-01 00:00:00.
 DATE_PATTERN: Final = re.compile(
     r"^(\d{4})\s*[年/.\-]\s*(\d{1,2})\s*[月/.\-]\s*(\d{1,2})\s*日?(?:[ T]00:00(?::00(?:\.0+)?)?)?$"
 )
 DATES_ALLOWED: Final = "2020-03-01, 2020/3/1 or 2020年3月1日 (a day that exists, from 1900 to 2200)"
+DATES_ALLOWED_ZH: Final = "2020-03-01、2020/3/1 或 2020年3月1日（须为实际存在的日期，1900至2200年）"
 _DECIMAL: Final = re.compile(r"^\+?(\d+(\.\d*)?|\.\d+)$")
 _WHOLE: Final = re.compile(r"^\d+$")
 
@@ -109,7 +115,7 @@ def choice(spec: FieldSpec, raw: object) -> str:
     """A value of a closed set, by code, Chinese spelling or English name, in any case."""
     code = spec.spelling_table.get(raw.strip().lower()) if isinstance(raw, str) else None
     if code is None:
-        raise Misspelt(f"not an allowed value; allowed: {spec.allowed}")
+        raise Misspelt(f"not an allowed value; allowed: {spec.allowed}", f"不是可选的值；可选：{spec.allowed}")
     return code
 
 
@@ -120,7 +126,7 @@ def yes_no(spec: FieldSpec, raw: object) -> bool:
         return bool(raw)
     meaning = BOOLEAN_WORDS.get(raw.strip().lower()) if isinstance(raw, str) else None
     if meaning is None:
-        raise Misspelt(f"not a yes/no value; allowed: {YES_NO_ALLOWED}")
+        raise Misspelt(f"not a yes/no value; allowed: {YES_NO_ALLOWED}", f"不是“是/否”；可填：{YES_NO_ALLOWED}")
     return meaning
 
 
@@ -144,7 +150,9 @@ def number(spec: FieldSpec, raw: object) -> float:
     ):
         bounds = f"greater than or equal to {minimum:g}" + (f" and at most {maximum:g}" if maximum < math.inf else "")
         places = f", with at most {spec.decimals} decimal places" if spec.decimals else ", a whole number"
-        raise Misspelt(f"not a number; allowed: a number {bounds}{places}")
+        bounds_zh = f"不小于{minimum:g}" + (f"且不大于{maximum:g}" if maximum < math.inf else "")
+        places_zh = f"，最多{spec.decimals}位小数" if spec.decimals else "的整数"
+        raise Misspelt(f"not a number; allowed: a number {bounds}{places}", f"不是数字；应为{bounds_zh}的数{places_zh}")
     return value
 
 
@@ -170,7 +178,7 @@ def as_date(raw: object) -> date:
             except ValueError:
                 found = None
     if found is None or not EARLIEST <= found <= LATEST:
-        raise Misspelt(f"not a date; allowed: {DATES_ALLOWED}")
+        raise Misspelt(f"not a date; allowed: {DATES_ALLOWED}", f"不是日期；可填：{DATES_ALLOWED_ZH}")
     return found
 
 
@@ -178,9 +186,11 @@ def text(spec: FieldSpec, raw: object) -> str:
     if isinstance(raw, int) and not isinstance(raw, bool):
         raw = str(raw)
     if not isinstance(raw, str):
-        raise Misspelt("not text")
+        raise Misspelt("not text", "不是文字")
     if len(raw) > MAX_TEXT:
-        raise Misspelt(f"too long: {len(raw)} characters; allowed: at most {MAX_TEXT}")
+        raise Misspelt(
+            f"too long: {len(raw)} characters; allowed: at most {MAX_TEXT}", f"太长：{len(raw)}个字符；最多{MAX_TEXT}个"
+        )
     return raw
 
 
@@ -194,7 +204,9 @@ def yuan(raw: object) -> int | None:
         raw = int(raw)
     if isinstance(raw, int) and not isinstance(raw, bool) and 0 <= raw <= MAX_YUAN:
         return raw
-    raise Misspelt(f"not an amount; allowed: whole yuan from 0 to {MAX_YUAN:,}")
+    raise Misspelt(
+        f"not an amount; allowed: whole yuan from 0 to {MAX_YUAN:,}", f"不是金额；应为0至{MAX_YUAN:,}的整数元"
+    )
 
 
 def codes(spec: FieldSpec, raw: object) -> tuple[str, ...]:
@@ -206,13 +218,19 @@ def codes(spec: FieldSpec, raw: object) -> tuple[str, ...]:
     elif isinstance(raw, list | tuple):
         items = raw
     else:
-        raise Misspelt("not a list of codes; allowed: a list, or codes separated by ';'")
+        raise Misspelt(
+            "not a list of codes; allowed: a list, or codes separated by ';'",
+            "不是代码列表；可填列表，或以“;”分隔的代码",
+        )
     if len(items) > MAX_ITEMS:
-        raise Misspelt(f"too many codes: {len(items)}; allowed: at most {MAX_ITEMS}")
+        raise Misspelt(
+            f"too many codes: {len(items)}; allowed: at most {MAX_ITEMS}",
+            f"代码太多：{len(items)}个；最多{MAX_ITEMS}个",
+        )
     found: list[str] = []
     for item in items:
         if not isinstance(item, str):
-            raise Misspelt(f"not a list of codes: {item!r} is not a code")
+            raise Misspelt(f"not a list of codes: {item!r} is not a code", f"不是代码列表：{item!r}不是代码")
         if item.strip():
             found.append(item.strip())
     return tuple(found)
@@ -230,9 +248,15 @@ def awards(spec: FieldSpec, raw: object) -> tuple[Any, ...]:
         return _flat_awards(spec, raw)
     if isinstance(raw, list | tuple):
         if len(raw) > MAX_ITEMS:
-            raise Misspelt(f"too many awards: {len(raw)}; allowed: at most {MAX_ITEMS}")
+            raise Misspelt(
+                f"too many awards: {len(raw)}; allowed: at most {MAX_ITEMS}",
+                f"奖项太多：{len(raw)}项；最多{MAX_ITEMS}项",
+            )
         return tuple(_award_record(spec, item) for item in raw)
-    raise Misspelt(f"not a list of awards; allowed: a list of {{level, name, amount_yuan}}, or {AWARD_FORM}")
+    raise Misspelt(
+        f"not a list of awards; allowed: a list of {{level, name, amount_yuan}}, or {AWARD_FORM}",
+        f"不是奖项列表；可填{{级别, 名称, 金额}}的列表，或 {AWARD_FORM_ZH}",
+    )
 
 
 def award_level(raw: object) -> str:
@@ -252,26 +276,47 @@ def _award_record(spec: FieldSpec, item: object) -> object:
 
 def _flat_awards(spec: FieldSpec, raw: str) -> tuple[dict[str, Any], ...]:
     found: list[dict[str, Any]] = []
-    problems: list[str] = []
+    problems: list[tuple[str, str]] = []
     items = [part.strip() for part in AWARD_SEPARATORS.split(raw) if part.strip()]
     if len(items) > MAX_ITEMS:
-        raise Misspelt(f"too many awards: {len(items)}; allowed: at most {MAX_ITEMS}")
+        raise Misspelt(
+            f"too many awards: {len(items)}; allowed: at most {MAX_ITEMS}",
+            f"奖项太多：{len(items)}项；最多{MAX_ITEMS}项",
+        )
     for item in items:
         level_text, colon, rest = item.replace("：", ":").partition(":")
         amount_text, _, name = rest.partition(":")
         level = spec.spelling_table.get(level_text.strip().lower())
         amount_text = amount_text.strip()
         if not colon:
-            problems.append(f"{item!r}: use level:amount[:name] (an unknown amount: level::name)")
+            problems.append(
+                (
+                    f"{item!r}: use level:amount[:name] (an unknown amount: level::name)",
+                    f"{item!r}：请按 级别:金额[:名称] 填写（金额未知：级别::名称）",
+                )
+            )
         elif level is None:
-            problems.append(f"{item!r}: level not allowed; allowed: {spec.allowed}")
+            problems.append(
+                (
+                    f"{item!r}: level not allowed; allowed: {spec.allowed}",
+                    f"{item!r}：级别不在可选范围；可选：{spec.allowed}",
+                )
+            )
         else:
             try:
                 found.append({"level": level, "amount_yuan": yuan(amount_text), "name": name})
             except Misspelt:
-                problems.append(f"{item!r}: amount not whole yuan from 0 to {MAX_YUAN:,}")
+                problems.append(
+                    (
+                        f"{item!r}: amount not whole yuan from 0 to {MAX_YUAN:,}",
+                        f"{item!r}：金额须为0至{MAX_YUAN:,}的整数元",
+                    )
+                )
     if problems:
-        raise Misspelt(", ".join(problems) + f" (form: {AWARD_FORM})")
+        raise Misspelt(
+            ", ".join(en for en, _ in problems) + f" (form: {AWARD_FORM})",
+            "，".join(zh for _, zh in problems) + f"（格式：{AWARD_FORM_ZH}）",
+        )
     return tuple(found)
 
 

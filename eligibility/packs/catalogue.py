@@ -82,4 +82,4 @@ def known_regions(loaded: Sequence[LoadedPack]) -> Codes:
     regions += [
         Code(item.pack.region, item.pack.name, item.pack.aliases) for item in loaded if item.pack.region not in known
     ]
-    return Codes(regions, refusal="not an allowed value")
+    return Codes(regions, refusal="not an allowed value", refusal_zh="不是可选的值")

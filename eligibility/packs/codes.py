@@ -34,9 +34,12 @@ class Codes:
     a code is shown in the list of allowed ones.
     """
 
-    def __init__(self, entries: Iterable[Code], refusal: str, listed: str = "{code} ({spellings})") -> None:
+    def __init__(
+        self, entries: Iterable[Code], refusal: str, listed: str = "{code} ({spellings})", refusal_zh: str = ""
+    ) -> None:
         self.by_code: dict[str, Code] = {entry.code: entry for entry in entries}
         self.refusal = refusal
+        self.refusal_zh = refusal_zh or refusal
         self.listed = listed
         self._spellings: dict[str, str] = {}
         for entry in self.by_code.values():
@@ -53,7 +56,7 @@ class Codes:
         """The code a spelling names; Misspelt, saying what is allowed and what is close, when none."""
         code = self._spellings.get(spelling.strip().lower())
         if code is None:
-            raise Misspelt(self._refused(spelling))
+            raise Misspelt(*self._refused(spelling))
         return code
 
     @property
@@ -65,11 +68,14 @@ class Codes:
             for entry in self.by_code.values()
         )
 
-    def _refused(self, spelling: str) -> str:
-        words = [self.refusal]
+    def _refused(self, spelling: str) -> tuple[str, str]:
+        """What to say of a spelling that names no code, in English and Chinese."""
+        english, chinese = [self.refusal], [self.refusal_zh]
         close = difflib.get_close_matches(spelling.strip().lower(), list(self._spellings), n=1, cutoff=0.6)
         if close:
             entry = self.by_code[self._spellings[close[0]]]
-            words.append(f"did you mean {entry.code} ({entry.name.zh})?")
-        words.append(f"allowed: {self.allowed or 'none'}")
-        return "; ".join(words)
+            english.append(f"did you mean {entry.code} ({entry.name.zh})?")
+            chinese.append(f"是否指 {entry.code}（{entry.name.zh}）？")
+        english.append(f"allowed: {self.allowed or 'none'}")
+        chinese.append(f"可选：{self.allowed or '无'}")
+        return "; ".join(english), "；".join(chinese)

@@ -46,6 +46,7 @@ class Programmes:
         self.codes = Codes(
             (Code(item.code, item.name, item.aliases) for item in self.by_code.values()),
             refusal="not a programme code of the loaded rule packs",
+            refusal_zh="不是已加载规则包中的人才计划代码",
             listed="{code} ({name})",
         )
 

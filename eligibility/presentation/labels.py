@@ -100,6 +100,25 @@ LABELS: dict[str, dict[Language, str]] = {
     "granted_count": {"zh": "可享受人数", "en": "Granted"},
     "cash_yuan": {"zh": "现金（元）", "en": "Cash (yuan)"},
     "needs_info_count": {"zh": "需补充信息", "en": "Needs info"},
+    # the readable roster (CSV and .xlsx)
+    "row_heading": {"zh": "行号", "en": "Row"},
+    "row_ok": {"zh": "已评估", "en": "scored"},
+    "row_error": {"zh": "有错误", "en": "error"},
+    "error_heading": {"zh": "错误说明", "en": "Problems"},
+    "at_least": {"zh": "至少", "en": "at least "},
+    "benefit_granted": {"zh": "可享受", "en": "granted"},
+    "benefit_needs_info": {"zh": "需补充信息", "en": "needs information"},
+    "benefit_proposed": {"zh": "拟设立", "en": "proposed"},
+    "benefit_superseded": {"zh": "被更高档替代", "en": "superseded by a higher tier"},
+    "sheet_results": {"zh": "评估结果", "en": "Results"},
+    "sheet_summary": {"zh": "汇总", "en": "Summary"},
+    "sheet_regions": {"zh": "分地区", "en": "Regions"},
+    "sheet_errors": {"zh": "错误行", "en": "Errors"},
+    "sheet_about": {"zh": "说明", "en": "About"},
+    "cash_total": {"zh": "已知现金合计", "en": "Known cash"},
+    "input_file": {"zh": "输入文件", "en": "Input file"},
+    "item": {"zh": "项目", "en": "Item"},
+    "value": {"zh": "内容", "en": "Value"},
 }
 
 
