@@ -58,6 +58,17 @@ class _LineRecordingLoader(_BaseLoader):  # type: ignore[misc,valid-type]
             for index, item in enumerate(node.value):
                 self._record(item, (*path, index))
 
+    def _timestamp(self, node: yaml.ScalarNode) -> Any:
+        """A date as YAML reads it; an impossible one (2025-13-01) is a problem at its line, not a crash."""
+        try:
+            return self.construct_yaml_timestamp(node)
+        except ValueError as error:
+            message = f"not a date: {node.value!r} ({error}); write YYYY-MM-DD"
+            raise yaml.constructor.ConstructorError(None, None, message, node.start_mark) from None
+
+
+_LineRecordingLoader.add_constructor("tag:yaml.org,2002:timestamp", _LineRecordingLoader._timestamp)
+
 
 @dataclass(frozen=True)
 class LoadedPack:
@@ -145,9 +156,16 @@ def _schema_message(detail: Any) -> str:
     return f"{where}: {detail['msg']}" if where else str(detail["msg"])
 
 
+CASE_FILE_SUFFIX = ".cases"  # REGION.cases.yaml: the cases of a pack, kept beside it
+
+
 def pack_files(directory: Path) -> list[Path]:
-    """The pack files of a directory, in name order."""
-    return sorted(path for path in directory.glob("*.y*ml") if path.suffix in (".yaml", ".yml"))
+    """The pack files of a directory, in name order; case files beside them (*.cases.yaml) are not packs."""
+    return sorted(
+        path
+        for path in directory.glob("*.y*ml")
+        if path.suffix in (".yaml", ".yml") and not path.stem.endswith(CASE_FILE_SUFFIX)
+    )
 
 
 def load_directory(directory: Path) -> list[LoadedPack]:
