@@ -100,6 +100,27 @@ LABELS: dict[str, dict[Language, str]] = {
     "granted_count": {"zh": "可享受人数", "en": "Granted"},
     "cash_yuan": {"zh": "现金（元）", "en": "Cash (yuan)"},
     "needs_info_count": {"zh": "需补充信息", "en": "Needs info"},
+    # case files (eligibility test)
+    "case_passed": {"zh": "通过", "en": "PASS"},
+    "case_failed": {"zh": "未通过", "en": "FAIL"},
+    "expected": {"zh": "预期", "en": "expected"},
+    "got": {"zh": "实际", "en": "got"},
+    "not_listed": {"zh": "未列出", "en": "not listed"},
+    "none_listed": {"zh": "（无）", "en": "(none)"},
+    "no_amount_given": {"zh": "无金额", "en": "no amount"},
+    "to_supply": {"zh": "需补充", "en": "to supply"},
+    "near_miss": {"zh": "差一个条件", "en": "near miss"},
+    "near_misses_order": {"zh": "差一个条件的待遇（顺序不同）", "en": "near misses (in another order)"},
+    "failing_condition": {"zh": "不满足的条件", "en": "failing condition"},
+    "if_met": {"zh": "满足后", "en": "if met"},
+    "cases_summary": {
+        "zh": "通过 {passed} 例，未通过 {failed} 例（共运行 {total} 例）",
+        "en": "{passed} passed, {failed} failed ({total} case(s) run)",
+    },
+    "case_problems": {
+        "zh": "{count} 处案例文件问题，相关案例未运行",
+        "en": "{count} case file problem(s): those cases did not run",
+    },
 }
 
 
