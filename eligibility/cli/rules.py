@@ -183,3 +183,44 @@ def lint_rules(
     typer.echo(result.summary(), err=not result.ok)
     if not result.ok:
         raise typer.Exit(code=EXIT_BAD_RULES)
+
+
+@rules_app.command("new")
+def new_rules(
+    region: Annotated[
+        str,
+        typer.Argument(
+            help="The region's code (a new one such as guangzhou, or one the vocabulary knows).", show_default=False
+        ),
+    ],
+    directory: Annotated[
+        Path, typer.Option("--dir", help="Directory to write into (created when absent; default: the current one).")
+    ] = Path(),
+    lang: LanguageOption = None,
+) -> None:
+    """Write a new region's pack skeleton, every section explained, with a case file and the schemas beside it.
+
+    Writes REGION.yaml, REGION.cases.yaml, rule-pack.schema.json and
+    case-file.schema.json; the pack and the case file name their schema in a
+    yaml-language-server modeline, so an editor completes and checks them.
+    Never overwrites a file: nothing is written when the pack or its case file exists.
+
+    Example:
+
+        eligibility rules new guangzhou --dir my-rules
+    """
+    language = parse_language(lang)
+    with user_errors({"region": "REGION"}):
+        from eligibility.presentation.skeleton import new_pack, write_new_pack
+
+        new = new_pack(region, directory)
+        written = write_new_pack(new)
+    from eligibility.presentation.labels import label
+
+    for path in written:
+        typer.echo(f"{label('wrote', language)} {path}")
+    typer.echo(
+        label("new_pack_next", language).format(
+            pack=new.pack, directory=new.pack.parent, cases=new.cases, placeholder="TODO"
+        )
+    )

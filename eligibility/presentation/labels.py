@@ -117,6 +117,17 @@ LABELS: dict[str, dict[Language, str]] = {
         "zh": "通过 {passed} 例，未通过 {failed} 例（共运行 {total} 例）",
         "en": "{passed} passed, {failed} failed ({total} case(s) run)",
     },
+    # a new region's pack (rules new)
+    "wrote": {"zh": "已写入", "en": "wrote"},
+    "new_pack_next": {
+        "zh": "下一步：填写 {pack}（替换每个 {placeholder}，写法见作者指南 docs/authoring.md），在 {cases} 中写案例；然后运行\n"
+        "  eligibility rules lint {directory} --sources 原文所在目录\n"
+        "  eligibility test {cases} --rules {directory}",
+        "en": "Next: fill in {pack} (replace every {placeholder}; how: the authoring guide, docs/authoring.md) and write "
+        "cases in {cases}; then run\n"
+        "  eligibility rules lint {directory} --sources DIRECTORY_OF_THE_SOURCE_TEXTS\n"
+        "  eligibility test {cases} --rules {directory}",
+    },
     "case_problems": {
         "zh": "{count} 处案例文件问题，相关案例未运行",
         "en": "{count} case file problem(s): those cases did not run",
