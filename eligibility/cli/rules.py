@@ -159,25 +159,25 @@ def lint_rules(
         Path | None,
         typer.Option(
             "--sources",
-            help="Directory of the seed documents the quotes are checked against "
-            "(default: ../shared/seeds next to a checkout, when present).",
+            help="Directory of the source documents the rules quote: every quote is checked against its "
+            "document there (without it, quotes are not checked, and the summary says so).",
             show_default=False,
         ),
     ] = None,
 ) -> None:
-    """Check rule packs: YAML, schema, duplicate ids, unknown fields, undefined definitions, quotes.
+    """Check rule packs: YAML, schema, duplicate ids, unknown fields, undefined definitions, placeholders, quotes.
 
     Each problem is printed as file:line: message; the exit status is 1 when
     there is any, 0 (with a one-line summary) when there is none.
 
     Example:
 
-        eligibility rules lint rules/ --sources ../shared/seeds
+        eligibility rules lint my-rules/ --sources my-sources/
     """
     from eligibility.packs.catalogue import default_rules_directory
-    from eligibility.packs.lint import default_sources_directory, lint_directory
+    from eligibility.packs.lint import lint_directory
 
-    result = lint_directory(directory or default_rules_directory(), sources or default_sources_directory())
+    result = lint_directory(directory or default_rules_directory(), sources)
     for problem in result.problems:
         typer.echo(str(problem))
     typer.echo(result.summary(), err=not result.ok)

@@ -49,14 +49,6 @@ class LintResult:
         return f"{len(self.problems)} problem(s) in {checked}; {quotes}"
 
 
-def default_sources_directory() -> Path | None:
-    """The seed documents next to a checkout (../shared/seeds), when they are there."""
-    from eligibility.packs.catalogue import default_rules_directory
-
-    candidate = default_rules_directory().resolve().parent.parent / "shared" / "seeds"
-    return candidate if candidate.is_dir() else None
-
-
 def lint_directory(directory: Path, sources: Path | None = None) -> LintResult:
     """Check every pack of `directory`, and every quote against `sources` when given."""
     if not directory.is_dir():
