@@ -21,7 +21,7 @@ def test_cases(
     rules: RulesOption = None,
     lang: LanguageOption = None,
 ) -> None:
-    """Run case files against the rule packs: each case passes, or its differences (benefit, expected, got) are shown.
+    """Run case files against the rule packs: PASS, or each difference (benefit, expected, got).
 
     A case file holds one case (name, as_of, applicant, expected) or a list of
     them. Exit status 0 when every case passes, 1 when any fails, 2 when a case

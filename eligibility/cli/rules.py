@@ -1,4 +1,4 @@
-"""`eligibility rules list | show | lint`: the rule catalogue and its checks."""
+"""`eligibility rules list | show | programmes | lint | new`: the rule catalogue, its checks, a new pack."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
 rules_app = typer.Typer(
     name="rules",
-    help="The rule catalogue: list and show rules with their sources; lint rule packs.",
+    help="The rule catalogue: list and show rules with their sources; lint rule packs; start a new region's pack.",
     no_args_is_help=True,
 )
 
