@@ -118,7 +118,7 @@ class _SafeRecordingLoader(_BaseLoader):  # type: ignore[misc,valid-type]
             try:
                 self.construct_yaml_timestamp(node)
             except ValueError as error:
-                self.problems.append((line, f"not a date: {node.value!r} ({error})"))
+                self.problems.append((line, f"not a date: {node.value!r} ({error}); write YYYY-MM-DD"))
 
 
 def parse_yaml(text: str) -> tuple[Any, dict[LinePath, int]]:

@@ -142,3 +142,32 @@ def test_a_pack_of_500_rules_sharing_their_first_tests_agrees_with_the_reference
         profile = random_profile(rng)
         facts = applicant_facts(parse_profile(profile), date(2025, 6, 1))
         assert engine.evaluate(facts) == [condition.truth(facts) for condition in loaded.conditions]
+
+
+def test_a_calculator_whose_applicants_matched_no_rule_is_released_without_crashing_the_process(
+    tmp_path: Path,
+) -> None:
+    # durable-rules crashed (segmentation fault) deleting the state of a ruleset no fact had matched:
+    # `eligibility check` of an applicant no rule of the region could apply to exited with 139. In a
+    # child process, since a crash would take the test run with it.
+    import subprocess
+    import sys
+
+    (tmp_path / "aksu.yaml").write_text(
+        "region: aksu\nname: {zh: 阿克苏地区, en: Aksu}\nversion: '1'\n"
+        "sources: [{document: s.txt, title: t, publisher: p}]\n"
+        "rules:\n  - {id: aksu.test.doctor, name: {zh: 博士, en: Doctor}, kind: service,"
+        " when: {field: degree, eq: doctorate}, source: {document: s.txt, quote: q}}\n",
+        encoding="utf-8",
+    )
+    program = (
+        "import gc, sys; from datetime import date; from eligibility.evaluation.calculator import Calculator\n"
+        "calculator = Calculator.from_directory(sys.argv[1])\n"
+        "report = calculator.evaluate({'region': 'aksu', 'degree': 'master'}, as_of=date(2025, 6, 1))\n"
+        "assert report.entitlements == (), report.entitlements\n"
+        "del calculator, report; gc.collect(); print('released')\n"
+    )
+    child = subprocess.run(
+        [sys.executable, "-c", program, str(tmp_path)], capture_output=True, text=True, cwd=REPO, timeout=120
+    )
+    assert (child.returncode, child.stdout) == (0, "released\n"), child.stderr[-2000:]

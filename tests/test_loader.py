@@ -95,3 +95,16 @@ def test_yaml_tags_that_would_build_objects_are_refused(tmp_path: Path) -> None:
 def test_an_empty_directory_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(RulePackError, match="no rule packs"):
         load_directory(tmp_path)
+
+
+def test_an_impossible_date_is_a_problem_at_its_line_not_a_crash(tmp_path: Path) -> None:
+    text = GOOD_HEADER.replace("date: 2024-08-07", "date: 2024-02-30") + "rules:\n" + GOOD_RULE
+    assert problems(tmp_path, text) == [
+        f"{tmp_path / 'aksu.yaml'}:5: not a date: '2024-02-30' (day is out of range for month); write YYYY-MM-DD"
+    ]
+
+
+def test_a_case_file_beside_the_packs_is_not_loaded_as_a_pack(tmp_path: Path) -> None:
+    write_pack(tmp_path, GOOD_HEADER + "rules:\n" + GOOD_RULE)
+    (tmp_path / "aksu.cases.yaml").write_text("- name: a case, not a pack\n", encoding="utf-8")
+    assert [item.path.name for item in load_directory(tmp_path)] == ["aksu.yaml"]

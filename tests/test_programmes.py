@@ -38,7 +38,7 @@ def check_json(*arguments: str) -> dict[str, Any]:
 
 
 def test_the_chinese_name_of_a_programme_grants_the_card_benefits_exactly_as_its_code() -> None:
-    by_name, by_code = check_json("--programme", "托峰英才"), check_json("--programme", "tuofeng")
+    by_name, by_code = check_json("--programme", "阿克苏人才服务卡"), check_json("--programme", "aksu_talent_card")
     assert set(CARD) <= granted(by_code)
     assert by_name == by_code
 
@@ -95,7 +95,8 @@ def test_a_roster_row_with_an_unknown_programme_is_an_error_row_and_a_name_is_re
 ) -> None:
     roster = tmp_path / "roster.csv"
     roster.write_text(
-        "编号,地区,人才计划\nA1,阿克苏,托峰英才\nA2,阿克苏,tuofeng;tuofnge\nA3,阿克苏,tuofeng\n", encoding="utf-8"
+        "编号,地区,人才计划\nA1,阿克苏,阿克苏人才服务卡\nA2,阿克苏,tuofeng;tuofnge\nA3,阿克苏,aksu_talent_card\n",
+        encoding="utf-8",
     )
     out = tmp_path / "out.csv"
     summary = run_batch(BatchOptions(roster, out, AS_OF, format="ids"), Catalogue.from_directory())
@@ -130,7 +131,7 @@ def test_check_help_names_the_chinese_column_and_the_programme_listing() -> None
 
 
 def test_compare_and_evaluate_accept_the_same_profile_spellings(calculator: Calculator) -> None:
-    profile = {" 地区 ": "aksu", "学历": "博士", "Degree ": None, "人才计划": "托峰英才"}
+    profile = {" 地区 ": "aksu", "学历": "博士", "Degree ": None, "人才计划": "阿克苏人才服务卡"}
     profile.pop("Degree ")
     calculator.evaluate(profile, as_of=AS_OF)
     options = compare_regions(calculator, profile, as_of=AS_OF)

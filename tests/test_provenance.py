@@ -18,7 +18,7 @@ SOURCES = SourceLibrary(SEEDS)  # reads each document once, on first use
 
 def test_the_sources_are_where_the_setting_says_when_it_is_set() -> None:
     if not SEEDS_REQUIRED:
-        pytest.skip(f"{SOURCES_SETTING} is not set: the provenance tests look beside the checkout and skip without it")
+        pytest.skip(f"{SOURCES_SETTING} is not set: the provenance tests are skipped without it")
     assert SEEDS.is_dir(), f"{SOURCES_SETTING}={SEEDS} is not a directory: the quotes cannot be verified"
     assert list(SEEDS.glob("*.txt")), f"no seed documents (*.txt) in {SEEDS}"
 

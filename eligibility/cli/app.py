@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import typer
 
-from eligibility.cli import batch, check, compare, rules, schema, serve
+from eligibility.cli import batch, cases, check, compare, rules, schema, serve
 
 app = typer.Typer(
     name="eligibility",
@@ -26,6 +26,7 @@ def main() -> None:
 app.command()(check.check)  # the everyday command first
 app.command()(compare.compare)
 app.command()(batch.batch)
+app.command("test")(cases.test_cases)
 app.add_typer(rules.rules_app, name="rules")
 app.command("schema")(schema.schema_command)
 app.command()(serve.serve)

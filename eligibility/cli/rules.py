@@ -1,4 +1,4 @@
-"""`eligibility rules list | show | lint`: the rule catalogue and its checks."""
+"""`eligibility rules list | show | programmes | lint | new`: the rule catalogue, its checks, a new pack."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
 rules_app = typer.Typer(
     name="rules",
-    help="The rule catalogue: list and show rules with their sources; lint rule packs.",
+    help="The rule catalogue: list and show rules with their sources; lint rule packs; start a new region's pack.",
     no_args_is_help=True,
 )
 
@@ -159,27 +159,68 @@ def lint_rules(
         Path | None,
         typer.Option(
             "--sources",
-            help="Directory of the seed documents the quotes are checked against "
-            "(default: ../shared/seeds next to a checkout, when present).",
+            help="Directory of the source documents the rules quote: every quote is checked against its "
+            "document there (without it, quotes are not checked, and the summary says so).",
             show_default=False,
         ),
     ] = None,
 ) -> None:
-    """Check rule packs: YAML, schema, duplicate ids, unknown fields, undefined definitions, quotes.
+    """Check rule packs: YAML, schema, duplicate ids, unknown fields, undefined definitions, placeholders, quotes.
 
     Each problem is printed as file:line: message; the exit status is 1 when
     there is any, 0 (with a one-line summary) when there is none.
 
     Example:
 
-        eligibility rules lint rules/ --sources ../shared/seeds
+        eligibility rules lint my-rules/ --sources my-sources/
     """
     from eligibility.packs.catalogue import default_rules_directory
-    from eligibility.packs.lint import default_sources_directory, lint_directory
+    from eligibility.packs.lint import lint_directory
 
-    result = lint_directory(directory or default_rules_directory(), sources or default_sources_directory())
+    result = lint_directory(directory or default_rules_directory(), sources)
     for problem in result.problems:
         typer.echo(str(problem))
     typer.echo(result.summary(), err=not result.ok)
     if not result.ok:
         raise typer.Exit(code=EXIT_BAD_RULES)
+
+
+@rules_app.command("new")
+def new_rules(
+    region: Annotated[
+        str,
+        typer.Argument(
+            help="The region's code (a new one such as guangzhou, or one the vocabulary knows).", show_default=False
+        ),
+    ],
+    directory: Annotated[
+        Path, typer.Option("--dir", help="Directory to write into (created when absent; default: the current one).")
+    ] = Path(),
+    lang: LanguageOption = None,
+) -> None:
+    """Write a new region's pack skeleton, every section explained, with a case file and the schemas beside it.
+
+    Writes REGION.yaml, REGION.cases.yaml, rule-pack.schema.json and
+    case-file.schema.json; the pack and the case file name their schema in a
+    yaml-language-server modeline, so an editor completes and checks them.
+    Never overwrites a file: nothing is written when the pack or its case file exists.
+
+    Example:
+
+        eligibility rules new guangzhou --dir my-rules
+    """
+    language = parse_language(lang)
+    with user_errors({"region": "REGION"}):
+        from eligibility.presentation.skeleton import new_pack, write_new_pack
+
+        new = new_pack(region, directory)
+        written = write_new_pack(new)
+    from eligibility.presentation.labels import label
+
+    for path in written:
+        typer.echo(f"{label('wrote', language)} {path}")
+    typer.echo(
+        label("new_pack_next", language).format(
+            pack=new.pack, directory=new.pack.parent, cases=new.cases, placeholder="TODO"
+        )
+    )

@@ -15,11 +15,15 @@ class SchemaChoice(StrEnum):
     applicant = "applicant"
     report = "report"
     rules = "rules"
+    cases = "cases"
 
 
 def schema_command(
     name: Annotated[
-        SchemaChoice, typer.Argument(help="applicant (a profile), report (an evaluation) or rules (a rule-pack file).")
+        SchemaChoice,
+        typer.Argument(
+            help="applicant (a profile), report (an evaluation), rules (a rule-pack file) or cases (a case file)."
+        ),
     ],
     rules: RulesOption = None,
 ) -> None:

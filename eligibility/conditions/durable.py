@@ -18,7 +18,10 @@ fan-out limits (256 rules on one shared test; past them it corrupts memory or
 refuses the ruleset: 64 pack rules sharing their first tests crashed): a pack's
 rules are split over rulesets of RULES_PER_RULESET each. A ruleset's memory is
 freed only by deleting its state and then the ruleset: each engine does so when
-it is garbage-collected, so calculators come and go without leaking.
+it is garbage-collected, so calculators come and go without leaking. Deleting
+the state of a ruleset that no fact has ever matched crashes the process (a
+segmentation fault): such a ruleset has no state to free, and only its ruleset
+is deleted.
 """
 
 from __future__ import annotations
@@ -104,8 +107,9 @@ class DurableEngine:
                 rulesets[-1][action] = {"all": [{"m": compile_node(condition, certain=outcome is True)}]}
         self._memberships = frozenset(memberships)
         self._handles = [native.create_ruleset(f"eligibility_{next(_NAMES)}", json.dumps(rules)) for rules in rulesets]
+        self._matched: set[int] = set()  # the rulesets some fact has matched: only they have a state to delete
         for handle in self._handles:
-            weakref.finalize(self, _release, handle)
+            weakref.finalize(self, _release, handle, self._matched)
 
     def evaluate(self, facts: dict[str, Any]) -> list[Truth]:
         """The truth of every rule, in order: True, False, or None (needs information)."""
@@ -118,7 +122,7 @@ class DurableEngine:
             fact["id"] = next(self._ids)
             text = json.dumps(fact, ensure_ascii=False)
             for handle in self._handles:
-                actions += self._assert_and_collect(handle, text)
+                actions += self._assert_and_collect(handle, text, self._matched)
                 native.retract_fact(handle, text)  # the next evaluation starts clean
         for action in actions:
             index, outcome = self._outcomes[action]
@@ -127,7 +131,7 @@ class DurableEngine:
         return results
 
     @staticmethod
-    def _assert_and_collect(handle: int, fact_text: str) -> list[str]:
+    def _assert_and_collect(handle: int, fact_text: str, matched: set[int]) -> list[str]:
         """Assert one fact and take every action it triggers, synchronously.
 
         This is durable's own action loop (Ruleset.do_actions / _flush_actions)
@@ -139,6 +143,7 @@ class DurableEngine:
             return []
         if code == 2:
             raise AssertionError("durable saw this fact id before")  # ids come from a counter
+        matched.add(handle)
         actions: list[str] = []
         started = native.start_action_for_state(handle, 0 if code == 3 else state_handle)
         message = started[1] if started else None
@@ -148,10 +153,11 @@ class DurableEngine:
         return actions
 
 
-def _release(handle: int) -> None:
-    """Free a ruleset and its state (durable frees neither with the other)."""
-    try:
-        native.delete_state(handle, "0")
-    except Exception:
-        pass
+def _release(handle: int, matched: set[int]) -> None:
+    """Free a ruleset and, when a fact ever matched it, its state (durable frees neither with the other)."""
+    if handle in matched:
+        try:
+            native.delete_state(handle, "0")
+        except Exception:
+            pass
     native.delete_ruleset(handle)

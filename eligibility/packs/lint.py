@@ -2,20 +2,25 @@
 
 The loader's own checks (YAML syntax, duplicate keys, the schema, unknown fields,
 undefined definitions, duplicate ids, regions and ids defined twice) are run
-file by file so that one broken pack does not hide the others' problems; then,
-where the seed documents are available, every quote is looked up in its source
-(packs/provenance.py).
+file by file so that one broken pack does not hide the others' problems; then
+every placeholder a new pack's skeleton left (a value holding PLACEHOLDER) is
+named; then, when the author names the directory of the source documents,
+every quote is looked up in its source (packs/provenance.py).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Final
 
-from eligibility.documents import line_of
+from eligibility.documents import LinePath, line_of
 from eligibility.errors import RuleProblem
 from eligibility.packs.loader import LoadedPack, load_pack_files, pack_files, read_yaml
 from eligibility.packs.provenance import SourceLibrary
+
+PLACEHOLDER: Final = "TODO"  # what a new pack's skeleton (eligibility rules new) leaves to fill in
 
 
 @dataclass(frozen=True)
@@ -45,14 +50,6 @@ class LintResult:
         return f"{len(self.problems)} problem(s) in {checked}; {quotes}"
 
 
-def default_sources_directory() -> Path | None:
-    """The seed documents next to a checkout (../shared/seeds), when they are there."""
-    from eligibility.packs.catalogue import default_rules_directory
-
-    candidate = default_rules_directory().resolve().parent.parent / "shared" / "seeds"
-    return candidate if candidate.is_dir() else None
-
-
 def lint_directory(directory: Path, sources: Path | None = None) -> LintResult:
     """Check every pack of `directory`, and every quote against `sources` when given."""
     if not directory.is_dir():
@@ -67,6 +64,8 @@ def lint_directory(directory: Path, sources: Path | None = None) -> LintResult:
         sources = None
     loaded, load_problems = load_pack_files(files)
     problems.extend(load_problems)
+    for item in loaded:
+        problems.extend(placeholder_problems(item.path))
     verified = 0
     if sources is not None:
         library = SourceLibrary(sources)
@@ -88,3 +87,28 @@ def quote_problems(item: LoadedPack, library: SourceLibrary) -> list[RuleProblem
             line = line_of(lines, ("rules", index, "source", "quote"))
             problems.append(RuleProblem(str(item.path), line, f"rule {rule.id}: {message}"))
     return problems
+
+
+def placeholder_problems(path: Path) -> list[RuleProblem]:
+    """Every value of a pack file still holding the skeleton's placeholder, at its line."""
+    data, lines, _, _ = read_yaml(path)
+    return [
+        RuleProblem(
+            str(path),
+            line_of(lines, where),
+            f"{'.'.join(map(str, where))}: {value!r}: a placeholder of the skeleton is left; replace it",
+        )
+        for where, value in _strings(data, ())
+        if PLACEHOLDER in value
+    ]
+
+
+def _strings(data: Any, at: LinePath) -> Iterator[tuple[LinePath, str]]:
+    if isinstance(data, str):
+        yield at, data
+    elif isinstance(data, dict):
+        for key, value in data.items():
+            yield from _strings(value, (*at, key))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            yield from _strings(value, (*at, index))

@@ -96,9 +96,16 @@ def _schema_message(detail: Any) -> str:
     return f"{where}: {detail['msg']}" if where else str(detail["msg"])
 
 
+CASE_FILE_SUFFIX = ".cases"  # REGION.cases.yaml: the cases of a pack, kept beside it
+
+
 def pack_files(directory: Path) -> list[Path]:
-    """The pack files of a directory, in name order."""
-    return sorted(path for path in directory.glob("*.y*ml") if path.suffix in (".yaml", ".yml"))
+    """The pack files of a directory, in name order; case files beside them (*.cases.yaml) are not packs."""
+    return sorted(
+        path
+        for path in directory.glob("*.y*ml")
+        if path.suffix in (".yaml", ".yml") and not path.stem.endswith(CASE_FILE_SUFFIX)
+    )
 
 
 def load_directory(directory: Path) -> list[LoadedPack]:

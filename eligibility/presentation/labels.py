@@ -119,6 +119,38 @@ LABELS: dict[str, dict[Language, str]] = {
     "input_file": {"zh": "输入文件", "en": "Input file"},
     "item": {"zh": "项目", "en": "Item"},
     "value": {"zh": "内容", "en": "Value"},
+    # case files (eligibility test)
+    "case_passed": {"zh": "通过", "en": "PASS"},
+    "case_failed": {"zh": "未通过", "en": "FAIL"},
+    "expected": {"zh": "预期", "en": "expected"},
+    "got": {"zh": "实际", "en": "got"},
+    "not_listed": {"zh": "未列出", "en": "not listed"},
+    "none_listed": {"zh": "（无）", "en": "(none)"},
+    "no_amount_given": {"zh": "无金额", "en": "no amount"},
+    "to_supply": {"zh": "需补充", "en": "to supply"},
+    "near_miss": {"zh": "差一个条件", "en": "near miss"},
+    "near_misses_order": {"zh": "差一个条件的待遇（顺序不同）", "en": "near misses (in another order)"},
+    "failing_condition": {"zh": "不满足的条件", "en": "failing condition"},
+    "if_met": {"zh": "满足后", "en": "if met"},
+    "cases_summary": {
+        "zh": "通过 {passed} 例，未通过 {failed} 例（共运行 {total} 例）",
+        "en": "{passed} passed, {failed} failed ({total} case(s) run)",
+    },
+    # a new region's pack (rules new)
+    "wrote": {"zh": "已写入", "en": "wrote"},
+    "new_pack_next": {
+        "zh": "下一步：填写 {pack}（替换每个 {placeholder}，写法见作者指南 docs/authoring.md），在 {cases} 中写案例；然后运行\n"
+        "  eligibility rules lint {directory} --sources 原文所在目录\n"
+        "  eligibility test {cases} --rules {directory}",
+        "en": "Next: fill in {pack} (replace every {placeholder}; how: the authoring guide, docs/authoring.md) and write "
+        "cases in {cases}; then run\n"
+        "  eligibility rules lint {directory} --sources DIRECTORY_OF_THE_SOURCE_TEXTS\n"
+        "  eligibility test {cases} --rules {directory}",
+    },
+    "case_problems": {
+        "zh": "{count} 处案例文件问题，相关案例未运行",
+        "en": "{count} case file problem(s): those cases did not run",
+    },
 }
 
 

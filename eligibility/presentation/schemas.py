@@ -1,4 +1,4 @@
-"""JSON Schemas (Draft 2020-12) of the public documents: applicant, report, rule pack.
+"""JSON Schemas (Draft 2020-12) of the public documents: applicant, report, rule pack, case file.
 
 Generated from the pydantic models, so the schema and the validator cannot
 disagree. The applicant schema describes the canonical form (English keys and
@@ -10,13 +10,14 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
+from eligibility.evaluation.cases import Case
 from eligibility.evaluation.report import Report
 from eligibility.facts.profile import ApplicantProfile
 from eligibility.packs.catalogue import Catalogue
 from eligibility.packs.schema import RulePack
 
-SchemaName = Literal["applicant", "report", "rules"]
-SCHEMA_NAMES: tuple[SchemaName, ...] = ("applicant", "report", "rules")
+SchemaName = Literal["applicant", "report", "rules", "cases"]
+SCHEMA_NAMES: tuple[SchemaName, ...] = ("applicant", "report", "rules", "cases")
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 
@@ -51,10 +52,31 @@ def rules_schema() -> dict[str, Any]:
     return _document(RulePack.model_json_schema(mode="validation", by_alias=True))
 
 
+def cases_schema() -> dict[str, Any]:
+    """What a case file (cases/*.yaml, REGION.cases.yaml) may contain: one case or a list of cases.
+
+    The applicant is any profile (English or Chinese keys): checked when the case runs.
+    """
+    case = Case.model_json_schema(mode="validation")
+    definitions = case.pop("$defs", {})
+    definitions["Case"] = case
+    reference = {"$ref": "#/$defs/Case"}
+    return _document(
+        {
+            "title": "Case file",
+            "description": "One case (name, as_of, applicant, expected) or a list of cases, run by `eligibility test`.",
+            "anyOf": [reference, {"type": "array", "items": reference, "minItems": 1}],
+            "$defs": definitions,
+        }
+    )
+
+
 def schema(name: SchemaName, catalogue: Catalogue | None = None) -> dict[str, Any]:
-    """One of the schemas by name: applicant (for `catalogue`'s packs), report or rules."""
+    """One of the schemas by name: applicant (for `catalogue`'s packs), report, rules or cases."""
     if name == "applicant":
         return applicant_schema(catalogue)
+    if name == "cases":
+        return cases_schema()
     return report_schema() if name == "report" else rules_schema()
 
 

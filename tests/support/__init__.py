@@ -3,8 +3,7 @@
 The seed documents (for the provenance tests) are found through one setting:
 the environment variable ELIGIBILITY_SOURCES names their directory. When it is
 set, the tests that need them fail if they are not there (CI sets it); when it
-is not, ../shared/seeds beside the checkout is used and those tests are skipped,
-saying so, where it is absent.
+is not, those tests are skipped, saying so. No other place is looked in.
 """
 
 from __future__ import annotations
@@ -20,11 +19,11 @@ REPO = Path(__file__).resolve().parent.parent.parent
 CASES = REPO / "cases"
 SOURCES_SETTING = "ELIGIBILITY_SOURCES"
 SEEDS_REQUIRED = bool(os.environ.get(SOURCES_SETTING))
-SEEDS = Path(os.environ.get(SOURCES_SETTING) or REPO.parent / "shared" / "seeds").resolve()
+SEEDS = Path(os.environ.get(SOURCES_SETTING) or ".").resolve()  # only read when SEEDS_REQUIRED
 
 needs_seeds = pytest.mark.skipif(
-    not SEEDS.is_dir() and not SEEDS_REQUIRED,
-    reason=f"the seed documents are not at {SEEDS} (set {SOURCES_SETTING}): quotes cannot be verified here",
+    not SEEDS_REQUIRED,
+    reason=f"{SOURCES_SETTING} is not set: it names the directory of the source documents; quotes cannot be verified",
 )
 
 
