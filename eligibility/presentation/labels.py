@@ -163,6 +163,8 @@ LABELS: dict[str, dict[Language, str]] = {
         "en": "Upload a roster (one applicant a row, columns as for batch scoring) and download the scored file.",
     },
     "roster_file": {"zh": "名单文件", "en": "Roster file"},
+    "roster_columns": {"zh": "可用的列名：{columns}", "en": "Columns it reads: {columns}"},
+    "cash_heading": {"zh": "现金", "en": "Cash"},
     "roster_limits": {
         "zh": "CSV、xlsx 或 xls，最大 {megabytes} MB。文件只用于本次评分：上传的文件在评分后删除，结果在下载后或 {minutes} 分钟后删除。",
         "en": "CSV, xlsx or xls, at most {megabytes} MB. Files serve this scoring only: the upload is deleted once scored, the result after its download or {minutes} minutes.",

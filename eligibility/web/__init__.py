@@ -40,11 +40,14 @@ PAGE_PATHS: Final = ("/", "/rules", "/roster", "/docs")
 STATIC_CACHE: Final = (b"cache-control", b"public, max-age=86400")  # asset URLs carry their content's digest
 
 
-class _SecurityHeaders:
-    """Adds the security headers to the web pages and their assets (the JSON API is left as it is)."""
+class _WebResponses:
+    """The web pages and their assets: security headers, and gzip when the browser takes it (the API is left as it is)."""
 
     def __init__(self, app: ASGIApp) -> None:
+        from starlette.middleware.gzip import GZipMiddleware
+
         self.app = app
+        self.compressed = GZipMiddleware(app, minimum_size=1024)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path = scope.get("path", "") if scope["type"] == "http" else ""
@@ -61,7 +64,7 @@ class _SecurityHeaders:
                 message["headers"] = headers
             await send(message)
 
-        await self.app(scope, receive, send_with_headers)
+        await self.compressed(scope, receive, send_with_headers)
 
 
 def mount(app: FastAPI, calculator: Calculator, jobs: RosterJobs | None = None) -> None:
@@ -92,7 +95,7 @@ def mount(app: FastAPI, calculator: Calculator, jobs: RosterJobs | None = None) 
         app.add_route(path, handler, methods=[method], include_in_schema=False)  # plain Starlette routes
     app.mount("/static/swagger-ui", StaticFiles(directory=swagger_assets()), name="swagger-ui")
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    app.add_middleware(_SecurityHeaders)
+    app.add_middleware(_WebResponses)
 
     lifespan = app.router.lifespan_context
 

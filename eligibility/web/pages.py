@@ -17,7 +17,7 @@ from typing import Any, Final
 
 import jinja2
 from starlette.background import BackgroundTask
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Response
 
 from eligibility.conditions.form import Group, Named, Node, Not, Test
@@ -52,6 +52,7 @@ STATIC: Final = HERE / "static"
 LANGUAGES: Final[tuple[Language, ...]] = ("zh", "en")
 MAX_SEARCH_CHARACTERS: Final = 200
 _QUALITY: Final = re.compile(r"^\s*q\s*=\s*([0-9.]+)\s*$")
+_PAGE_INPUTS: Final = {"roster": "roster_file", "format": "output_format", AS_OF: "as_of", "q": "search"}
 _UNSAFE_NAME: Final = re.compile(r"[\x00-\x1f\x7f/\\:*?\"<>|]+")
 
 _ENVIRONMENT: Final = jinja2.Environment(
@@ -126,8 +127,11 @@ class Words:
         return ("+" if yuan > 0 else "") + money(yuan, self.language)
 
     def field(self, key: str) -> str:
+        """What a problem's field is called on the page: a fact's name, or the name of the page's own input."""
         head = key.removeprefix(WHAT_IF).removeprefix("changes.").split(".")[0]
-        return words(FIELDS[head].names, self.language) if head in FIELDS else key
+        if head in FIELDS:
+            return words(FIELDS[head].names, self.language)
+        return label(_PAGE_INPUTS[head], self.language) if head in _PAGE_INPUTS else key
 
     def facts(self, keys: tuple[str, ...] | list[str]) -> str:
         return ("、" if self.language == "zh" else ", ").join(self.field(key) for key in keys)
@@ -261,12 +265,10 @@ class Pages:
         }
         if query.changes:
             changes = what_if_changes(self.calculator, profile, query.changes)
-            raw = {key: value for key, value in query.changes.items() if value is not None}
-            result["what_if_values"] = {
-                key: value
-                for key, value in {**values, **form_values(raw)}.items()
-                if query.changes.get(key, "") is not None
-            }
+            # The what-if form shows the changed facts as given (a fact made unknown: blank).
+            given = form_values({key: value for key, value in query.changes.items() if value is not None})
+            cleared = {key for key, value in query.changes.items() if value is None}
+            result["what_if_values"] = {key: value for key, value in {**values, **given}.items() if key not in cleared}
             if changes:
                 try:
                     result["what_if"] = what_if(self.calculator, profile, changes, as_of)
@@ -313,6 +315,9 @@ class Pages:
             megabytes=self.jobs.max_bytes // (1024 * 1024),
             minutes=round(self.jobs.expiry / 60),
             max_bytes=self.jobs.max_bytes,
+            columns=("、" if language == "zh" else ", ").join(
+                spec.zh if language == "zh" else spec.key for spec in FIELDS.values()
+            ),
         )
 
     async def upload(self, request: Request) -> JSONResponse:
@@ -359,6 +364,9 @@ class Pages:
         except Refused as refused:
             self.jobs.discard(job)
             return self._refusal(refused.status, [refused.problem], language)
+        except ClientDisconnect:  # the upload was cut off: nobody is left to tell
+            self.jobs.discard(job)
+            return self._refusal(400, [Problem("roster", "the upload was cut off")], language)
         except BaseException:
             self.jobs.discard(job)
             raise
@@ -370,9 +378,10 @@ class Pages:
         return self._refusal(413, [Problem("roster", message)], language)
 
     def _refusal(self, status: int, problems: list[Problem], language: Language) -> JSONResponse:
-        word = Words(language, self.calculator)
+        """An upload refused, as JSON for the page's script: one line per problem, and the problems."""
+        field = Words(language, self.calculator).field
         lines = [
-            f"{word.field(problem.field) if problem.field in FIELDS else word(problem.field) if problem.field in ('roster', 'format') else problem.field}: "
+            f"{field(problem.field)}: "
             + (f"{problem.value!r}: " if problem.value is not None else "")
             + problem.message
             for problem in problems

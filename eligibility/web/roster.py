@@ -32,8 +32,9 @@ from eligibility.errors import Problem
 MAX_UPLOAD_BYTES: Final = 10 * 1024 * 1024
 EXPIRY_SECONDS: Final = 15 * 60
 TIMEOUT_SECONDS: Final = 120
-MAX_JOBS: Final = 8  # held at once (scoring, or waiting for their download)
+MAX_JOBS: Final = 8  # holding files at once (being scored, or waiting for their download)
 MAX_RUNNING: Final = 2  # scored at once: the cores of a small machine
+MAX_RECORDS: Final = 200  # jobs remembered (a summary each) until they expire; the oldest ended ones go first
 # What each accepted type starts with; CSV is text, whatever its encoding (the batch reader decides).
 SIGNATURES: Final[dict[str, bytes | None]] = {
     ".csv": None,
@@ -118,10 +119,10 @@ class RosterJobs:
         self.timeout = timeout
         self.max_jobs = max_jobs
         self.max_running = max_running
-        self.root = Path(tempfile.mkdtemp(prefix="eligibility-rosters-"))  # mode 0700: this user's only
+        self.root: Path | None = None  # made with the first roster: a server nobody sends one to writes nothing
         self._jobs: dict[str, Job] = {}
         self._lock = threading.Lock()
-        self._cleanup = weakref.finalize(self, shutil.rmtree, self.root, True)  # at exit too
+        self._cleanup: weakref.finalize[Any, RosterJobs] | None = None
 
     def reserve(self, name: str, output_format: str, as_of: date) -> Job:
         """A new job with its directory, counted against the limits before any byte is read."""
@@ -130,12 +131,19 @@ class RosterJobs:
             raise Refused(503, Problem("roster", "this server's rule packs were not loaded from a directory"))
         with self._lock:
             busy = [job for job in self._jobs.values() if job.state in ("uploading", "scoring")]
-            if len(busy) >= self.max_running or len(self._jobs) >= self.max_jobs:
+            holding = [job for job in self._jobs.values() if job.state in ("uploading", "scoring", "done")]
+            if len(busy) >= self.max_running or len(holding) >= self.max_jobs:
                 message = (
-                    f"{len(busy)} rosters are being scored and {len(self._jobs)} held (at most "
+                    f"{len(busy)} rosters are being scored and {len(holding)} wait for their download (at most "
                     f"{self.max_running} and {self.max_jobs}); try again in a minute"
                 )
                 raise Refused(503, Problem("roster", message))
+            ended = [job for job in self._jobs.values() if job.state in ("failed", "downloaded")]
+            for old in sorted(ended, key=lambda job: job.finished or 0)[: max(0, len(self._jobs) + 1 - MAX_RECORDS)]:
+                del self._jobs[old.id]  # its files are gone already
+            if self.root is None:
+                self.root = Path(tempfile.mkdtemp(prefix="eligibility-rosters-"))  # mode 0700: this user's only
+                self._cleanup = weakref.finalize(self, shutil.rmtree, self.root, True)  # at exit too
             identifier = secrets.token_urlsafe(18)  # the job's only key: unguessable
             directory = self.root / identifier
             directory.mkdir(mode=0o700)
@@ -178,6 +186,8 @@ class RosterJobs:
             str(self.rules_directory),
             "--rules-version",
             self.rules_version,
+            "--name",
+            job.name,
         ]
         log = (job.directory / "worker.log").open("wb")
         try:
@@ -271,4 +281,5 @@ class RosterJobs:
             if job.process is not None and job.process.poll() is None:
                 job.process.kill()
                 job.process.wait()
-        self._cleanup()
+        if self._cleanup is not None:
+            self._cleanup()

@@ -32,22 +32,30 @@ def main(arguments: list[str] | None = None) -> int:
     parser.add_argument("--format", choices=("csv", "xlsx"), required=True)
     parser.add_argument("--rules", type=Path, required=True)
     parser.add_argument("--rules-version", required=True, help="the server's: refuse to score under other rules")
+    parser.add_argument("--name", default="", help="the file's name on the user's computer, for messages")
     options = parser.parse_args(arguments)
 
     from eligibility.batch import BatchOptions, run_batch
     from eligibility.errors import EligibilityError, InputError
     from eligibility.packs.catalogue import Catalogue
 
-    def refuse(field: str, message: str, value: Any = None) -> int:
-        _say({"problems": [{"field": field, "message": message, "value": value}]})
+    name = options.name or options.input.name
+    where = str(options.input)
+
+    def problem(field: str, message: str, value: Any = None) -> dict[str, Any]:
+        # The user knows the file by its name, not by where the server keeps it.
+        return {"field": name if field == where else field, "message": message.replace(where, name), "value": value}
+
+    def refuse(*problems: dict[str, Any]) -> int:
+        _say({"problems": list(problems)})
         return EXIT_BAD_INPUT
 
     try:
         catalogue = Catalogue.from_directory(options.rules)
     except EligibilityError as error:
-        return refuse("rules", f"the rule packs no longer load: {error}")
+        return refuse(problem("rules", f"the rule packs no longer load: {error}"))
     if catalogue.rules_version != options.rules_version:
-        return refuse("rules", "the rule packs changed on disk since the server started; restart the server")
+        return refuse(problem("rules", "the rule packs changed on disk since the server started; restart the server"))
     scored = 0
 
     def progress(rows: int) -> None:
@@ -59,14 +67,12 @@ def main(arguments: list[str] | None = None) -> int:
     try:
         summary = run_batch(batch, catalogue, progress)
     except InputError as error:
-        problems = [{"field": item.field, "message": item.message, "value": item.value} for item in error.problems]
-        _say({"problems": problems})
-        return EXIT_BAD_INPUT
+        return refuse(*(problem(item.field, item.message, item.value) for item in error.problems))
     except EligibilityError as error:
-        return refuse("roster", str(error))
+        return refuse(problem("roster", str(error)))
     except Exception as error:  # a reader's own error on a damaged file: say what it was, not where
         message = str(error).strip().splitlines()[0][:300] if str(error).strip() else ""
-        return refuse("roster", f"cannot be read as a roster ({type(error).__name__}: {message})")
+        return refuse(problem("roster", f"cannot be read as a roster ({type(error).__name__}: {message})"))
     _say({"summary": summary.as_json()})
     return 0
 

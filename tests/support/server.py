@@ -5,6 +5,7 @@ from __future__ import annotations
 import socket
 import threading
 import time
+from typing import Any
 
 import uvicorn
 
@@ -13,14 +14,14 @@ from eligibility.http.app import create_app
 
 
 class Server:
-    """uvicorn in a background thread, on a socket bound to a free 127.0.0.1 port."""
+    """uvicorn in a background thread, on a socket bound to a free 127.0.0.1 port (the service, or `app`)."""
 
-    def __init__(self, calculator: Calculator) -> None:
+    def __init__(self, calculator: Calculator, app: Any = None) -> None:
         self.socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self.socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self.socket.bind(("127.0.0.1", 0))
         self.url = f"http://127.0.0.1:{self.socket.getsockname()[1]}"
-        config = uvicorn.Config(create_app(calculator), log_level="warning", access_log=False)
+        config = uvicorn.Config(app or create_app(calculator), log_level="warning", access_log=False)
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.socket]}, daemon=True)
 

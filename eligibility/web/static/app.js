@@ -107,6 +107,16 @@
     });
   }
 
+  // The result is downloaded once: then the page says it is gone.
+  var download = document.getElementById("download");
+  if (download) {
+    download.addEventListener("click", function () {
+      window.setTimeout(function () {
+        window.location.reload();
+      }, 1500);
+    });
+  }
+
   var job = document.getElementById("job");
   if (job && ["uploading", "scoring"].indexOf(job.getAttribute("data-state")) >= 0) {
     var rows = document.getElementById("rows-scored");
