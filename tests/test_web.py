@@ -187,6 +187,28 @@ def test_the_api_docs_and_every_asset_a_page_names_are_served_from_this_server(h
     assert http.get("/redoc").status_code == 404  # it would load from a CDN: not served
 
 
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"region": "aksu", "programmes": "none"},  # two questions that both ask the degree first
+        {"region": "aksu", "degree": "master", "set.title": "senior", "set.region": "qijiang"},
+        {"region": "qijiang", "applicant_kind": "organisation"},
+    ],
+)
+def test_every_id_on_a_result_page_is_unique_so_each_label_names_one_control(
+    http: httpx.Client, query: dict[str, str]
+) -> None:
+    read = Page(page(http, "/", **query, as_of="2025-06-01"))
+    ids = [value for name, value in read.attributes if name == "id"]
+    assert len(ids) == len(set(ids)), sorted(identifier for identifier in ids if ids.count(identifier) > 1)
+    assert set(read.labels) <= set(ids)
+
+
+def test_the_language_switch_is_a_relative_link_whatever_host_the_request_names(http: httpx.Client) -> None:
+    html = http.get("/?region=aksu&lang=zh", headers={"Host": "attacker.example"}).text
+    assert 'href="/?region=aksu&amp;lang=en"' in html and "attacker.example" not in html
+
+
 def test_a_bad_value_gets_422_naming_the_field_the_value_and_what_is_allowed(http: httpx.Client) -> None:
     html = page(http, "/", 422, region="aksu", degree="phd", years_served="-1", lang="zh", salary="1")
     assert "学历" in html and "“phd”" in html and "allowed: none (无)" in html

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any, Final
+from urllib.parse import urlencode
 
 import jinja2
 from starlette.background import BackgroundTask
@@ -208,7 +209,7 @@ class Pages:
         page = _ENVIRONMENT.get_template(template).render(
             w=Words(language, self.calculator),
             lang=language,
-            other_language_url=str(request.url.include_query_params(**{LANGUAGE: other})),
+            other_language_url=_with_language(request, other),
             path=request.url.path,
             asset=lambda name: f"/static/{name}?v={self.versions[name]}",
             rules_version=self.calculator.rules_version,
@@ -440,6 +441,12 @@ class Pages:
             asset=lambda name: f"/static/{name}?v={self.versions[name]}", openapi_url="/openapi.json"
         )
         return HTMLResponse(page)
+
+
+def _with_language(request: Request, language: Language) -> str:
+    """This page's address in another language, relative: the Host header never makes a link."""
+    query = [(name, value) for name, value in request.query_params.multi_items() if name != LANGUAGE]
+    return f"{request.url.path}?{urlencode([*query, (LANGUAGE, language)])}"
 
 
 def _by_fact(problems: list[Problem]) -> dict[str, list[Problem]]:
