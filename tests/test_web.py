@@ -8,6 +8,7 @@ the refusals, and that roster files are gone after their download or expiry.
 from __future__ import annotations
 
 import ast
+import json
 import re
 import subprocess
 import sys
@@ -217,6 +218,8 @@ def test_a_bad_value_gets_422_naming_the_field_the_value_and_what_is_allowed(htt
     english = page(http, "/", 422, region="mars", lang="en")
     assert "region" in english and "“mars”" in english and "aksu" in english
     assert "as_of" in page(http, "/", 422, region="aksu", as_of="2025-02-30")
+    what_if = page(http, "/", 422, region="aksu", degree="master", **{"set.degree": "phd", "lang": "en"})
+    assert "“phd”" in what_if and "allowed: none" in what_if and '<section class="result"' in what_if
 
 
 def test_a_fact_given_twice_and_an_unknown_language_are_refused_by_name(http: httpx.Client) -> None:
@@ -430,6 +433,24 @@ def test_a_scoring_that_runs_past_its_time_is_stopped_and_says_so(roster_server:
         status = scored(client, upload(client, ROSTER.read_bytes(), "roster.csv"))
         assert status["state"] == "failed"
         assert "took longer than 0.05 s" in client.get(f"/roster/jobs/{status['job']}").text
+
+
+def test_the_worker_reports_rows_as_they_are_scored_then_the_summary(calculator: Calculator, tmp_path: Path) -> None:
+    lines = ROSTER.read_text(encoding="utf-8").splitlines()
+    roster = tmp_path / "large.csv"
+    roster.write_text("\n".join([lines[0], *lines[1:4] * 10_000]) + "\n", encoding="utf-8")  # 30,000 rows
+    directory = {loaded.path.parent for loaded in calculator.catalogue.loaded}.pop()
+    command = [sys.executable, "-m", "eligibility.web.worker", str(roster), str(tmp_path / "out.csv")]
+    command += ["--as-of", "2025-06-01", "--format", "csv", "--rules", str(directory)]
+    result = subprocess.run(
+        [*command, "--rules-version", calculator.rules_version], capture_output=True, text=True, check=True
+    )
+    messages = [json.loads(line) for line in result.stdout.splitlines()]
+    rows = [message["rows"] for message in messages[:-1]]
+    assert len(rows) >= 2 and rows == sorted(rows) and rows[-1] == 30_000  # 1.6 MB: two chunks of 1 MB
+    assert messages[-1]["summary"]["rows"] == 30_000
+    stale = subprocess.run([*command, "--rules-version", "0" * 12], capture_output=True, text=True)
+    assert stale.returncode == 2 and "changed on disk" in stale.stdout
 
 
 def test_the_web_package_imports_neither_the_http_service_nor_the_command_line() -> None:

@@ -243,7 +243,8 @@ class Pages:
         }
         if profile is not None and not problems:
             context.update(self._result(profile, query))
-        return self.render(request, "check.html", language, 422 if problems else 200, **context)
+        refused = problems or context.get("what_if_problems")
+        return self.render(request, "check.html", language, 422 if refused else 200, **context)
 
     def _result(self, profile: ApplicantProfile, query: PageQuery) -> dict[str, Any]:
         as_of = query.as_of or date.today()
