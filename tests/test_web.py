@@ -420,6 +420,10 @@ def test_a_file_that_is_no_roster_ends_its_job_with_a_message_not_the_server(
         assert (
             jobs.root is not None and str(jobs.root) not in html and "Traceback" not in html
         )  # where the server keeps files is its own
+        # An .xls is taken by its type and handed to the batch reader as it is; what that reader says is shown.
+        workbook = scored(client, upload(client, b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(512), "名单.xls"))
+        assert workbook["state"] == "failed"
+        assert "<strong>名单.xls</strong>" in client.get(f"/roster/jobs/{workbook['job']}").text
         assert client.get("/roster").status_code == 200
     assert jobs.root is not None and not list(
         jobs.root.glob("*/roster.*")
