@@ -87,7 +87,7 @@ def test_a_profile_can_come_from_standard_input_as_json() -> None:
         (["--region", "aksu", "--degree", "phd"], "degree: 'phd': not an allowed value; allowed: none (无)"),
         (
             ["--region", "aksu", "--years-served", "-2"],
-            "years_served: '-2': not a number; allowed: a number greater than or equal to 0",
+            "years_served: '-2': out of range; allowed: a number greater than or equal to 0",
         ),
         (["--region", "aksu", "--service-start-date", "2023-02-30"], "service_start_date: '2023-02-30'"),
         (["--region", "atlantis"], "region: 'atlantis': not an allowed value"),

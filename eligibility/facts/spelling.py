@@ -77,7 +77,7 @@ DATE_PATTERN: Final = re.compile(
 )
 DATES_ALLOWED: Final = "2020-03-01, 2020/3/1 or 2020年3月1日 (a day that exists, from 1900 to 2200)"
 DATES_ALLOWED_ZH: Final = "2020-03-01、2020/3/1 或 2020年3月1日（须为实际存在的日期，1900至2200年）"
-_DECIMAL: Final = re.compile(r"^\+?(\d+(\.\d*)?|\.\d+)$")
+_DECIMAL: Final = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 _WHOLE: Final = re.compile(r"^\d+$")
 
 
@@ -142,18 +142,19 @@ def number(spec: FieldSpec, raw: object) -> float:
         value = float(raw.strip())
     minimum = spec.minimum if spec.minimum is not None else 0
     maximum = spec.maximum if spec.maximum is not None else math.inf
-    if (
-        value is None
-        or not math.isfinite(value)
-        or not minimum <= value <= maximum
-        or round(value, spec.decimals) != value
-    ):
-        bounds = f"greater than or equal to {minimum:g}" + (f" and at most {maximum:g}" if maximum < math.inf else "")
-        places = f", with at most {spec.decimals} decimal places" if spec.decimals else ", a whole number"
-        bounds_zh = f"不小于{minimum:g}" + (f"且不大于{maximum:g}" if maximum < math.inf else "")
-        places_zh = f"，最多{spec.decimals}位小数" if spec.decimals else "的整数"
-        raise Misspelt(f"not a number; allowed: a number {bounds}{places}", f"不是数字；应为{bounds_zh}的数{places_zh}")
-    return value
+    if value is None or not math.isfinite(value):
+        what, what_zh = "not a number", "不是数字"
+    elif not minimum <= value <= maximum:
+        what, what_zh = "out of range", "超出范围"
+    elif round(value, spec.decimals) != value:
+        what, what_zh = "too many decimal places", "小数位数过多"
+    else:
+        return value
+    bounds = f"greater than or equal to {minimum:g}" + (f" and at most {maximum:g}" if maximum < math.inf else "")
+    places = f", with at most {spec.decimals} decimal places" if spec.decimals else ", a whole number"
+    bounds_zh = f"不小于{minimum:g}" + (f"且不大于{maximum:g}" if maximum < math.inf else "")
+    places_zh = f"，最多{spec.decimals}位小数" if spec.decimals else "，须为整数"
+    raise Misspelt(f"{what}; allowed: a number {bounds}{places}", f"{what_zh}；应为{bounds_zh}的数{places_zh}")
 
 
 def day(spec: FieldSpec, raw: object) -> date:

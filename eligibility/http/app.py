@@ -14,6 +14,7 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 from pydantic.json_schema import models_json_schema
 
+from eligibility import web
 from eligibility.evaluation.calculator import Calculator
 from eligibility.evaluation.report import Report
 from eligibility.facts.profile import ApplicantProfile
@@ -73,6 +74,8 @@ def create_app(calculator: Calculator | None = None, *, body_seconds: float = BO
     rules_version = calculator.rules_version
     routes = Routes(calculator, body_seconds)
     app = FastAPI(
+        docs_url=None,  # served by the web application, with local assets
+        redoc_url=None,
         title="eligibility",
         version=API_VERSION,
         description="Which Chinese regional talent incentives an applicant is entitled to, how much, and on "
@@ -104,6 +107,7 @@ def create_app(calculator: Calculator | None = None, *, body_seconds: float = BO
     app.add_api_route("/v1/rules/{rule_id}", routes.show_rule, methods=["GET"], responses=_NOT_FOUND)
     app.add_api_route("/v1/schema/{name}", routes.show_schema, methods=["GET"], responses=_NOT_FOUND)
     app.add_api_route("/healthz", routes.healthz, methods=["GET"])
+    web.mount(app, calculator)  # the pages at /, their assets, and /docs
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
