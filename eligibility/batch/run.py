@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor, wait
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, Protocol
 
 import polars as pl
 
 from eligibility.batch.columns import ERROR, CheckedSpellings, roster_parser, validate
 from eligibility.batch.evaluator import ColumnarEvaluator
-from eligibility.batch.reading import open_roster
+from eligibility.batch.reading import Roster, open_roster
 from eligibility.batch.summary import BatchSummary, BenefitTally
 from eligibility.batch.writing import AtomicWriter, output_format
 from eligibility.evaluation.outcome import STATUS_NAMES
@@ -35,10 +36,32 @@ OUTPUT_SCHEMA: Final[dict[str, pl.DataType]] = {
 }
 
 
+class RosterSource(Protocol):
+    """Where a roster comes from when it is no file (a database): `str()` names it, never with a password."""
+
+    def open(self, chunk_rows: int, reserved: Iterable[str]) -> AbstractContextManager[Roster]: ...
+
+
+class ResultWriter(Protocol):
+    """Takes the scored chunks in order; nothing is visible until `commit`, nothing is left by `abort`."""
+
+    def write(self, chunk: pl.DataFrame) -> None: ...
+
+    def commit(self, columns: dict[str, pl.DataType]) -> None: ...
+
+    def abort(self) -> None: ...
+
+
+class ResultSink(Protocol):
+    """Where results go when not to a file (a database table): `str()` names it, never with a password."""
+
+    def writer(self) -> ResultWriter: ...
+
+
 @dataclass(frozen=True)
 class BatchOptions:
-    input: Path
-    output: Path
+    input: Path | RosterSource
+    output: Path | ResultSink
     as_of: date
     format: str | None = None
     encoding: str | None = None
@@ -106,14 +129,22 @@ def run_batch(
         rules_version=catalogue.rules_version,
         benefits={rule.id: BenefitTally(rule.id, rule.name.zh, rule.name.en) for rule in evaluator.benefits},
     )
-    format = output_format(options.output, options.format)
-    with open_roster(
-        options.input, options.chunk_bytes, options.chunk_rows, options.encoding, reserved=OUTPUT_SCHEMA
-    ) as roster:
+    format = output_format(options.output, options.format) if isinstance(options.output, Path) else None
+    opened = (
+        open_roster(options.input, options.chunk_bytes, options.chunk_rows, options.encoding, reserved=OUTPUT_SCHEMA)
+        if isinstance(options.input, Path)
+        else options.input.open(options.chunk_rows, reserved=OUTPUT_SCHEMA)
+    )
+    with opened as roster:
         carried = roster.headers.carried
         summary.notices = list(roster.headers.notices)
         columns = {**OUTPUT_SCHEMA, **{name: pl.String() for name in carried.values()}}
-        writer = AtomicWriter(options.output, format, text_columns=("id", ERROR, *carried.values()))
+        writer: ResultWriter
+        if isinstance(options.output, Path):
+            assert format is not None
+            writer = AtomicWriter(options.output, format, text_columns=("id", ERROR, *carried.values()))
+        else:
+            writer = options.output.writer()
         # Chunks flow through threads (polars releases the GIL): the next chunk is read
         # while SCORERS chunks are validated and scored and the previous one is written.
         # Order is kept and only a few chunks are in flight, so memory stays flat.
