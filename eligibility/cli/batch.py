@@ -6,7 +6,7 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -22,6 +22,9 @@ from eligibility.cli.common import (
 )
 from eligibility.errors import InputError, Problem
 
+if TYPE_CHECKING:
+    from eligibility.batch.database import DatabaseSource, DatabaseTarget
+
 EXIT_ROWS_WITH_ERRORS = 1
 
 
@@ -29,7 +32,7 @@ def batch(
     input: Annotated[
         Path | None,
         typer.Argument(
-            metavar="[INPUT]", help="Roster: .csv (UTF-8, UTF-8 with BOM, GB18030/GBK) or .xlsx (or --from-db)."
+            metavar="INPUT", help="Roster: .csv (UTF-8, UTF-8 with BOM, GB18030/GBK) or .xlsx (or --from-db)."
         ),
     ] = None,
     out: Annotated[
@@ -124,9 +127,12 @@ def batch(
 
         catalogue = Catalogue.from_directory(rules)
         source, target = _databases(from_db, table, query, to_db, to_table, if_exists)
+        roster = source if source is not None else input
+        results = target if target is not None else out
+        assert roster is not None and results is not None  # one of each, checked above
         options = BatchOptions(
-            input=source if source is not None else input,  # type: ignore[arg-type]
-            output=target if target is not None else out,  # type: ignore[arg-type]
+            input=roster,
+            output=results,
             as_of=evaluation_date,
             format=format,
             encoding=encoding,
@@ -215,7 +221,7 @@ def _databases(
     to_db: str | None,
     to_table: str | None,
     if_exists: str,
-) -> tuple[Any, Any]:
+) -> tuple[DatabaseSource | None, DatabaseTarget | None]:
     """The database source and target named by the options (None for a file)."""
     if from_db is None and to_db is None:
         return None, None
