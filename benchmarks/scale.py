@@ -15,7 +15,7 @@ writing the results back is. Each line: seconds, rows/s, and the time as a
 multiple of the one-process run of the same N; each pipeline's total known cash
 is printed too, and must be the same on every line.
 
-Usage: python benchmarks/scale.py [N ...] [--skip spark,sqlite,postgresql]
+Usage: python benchmarks/scale.py [N ...] [--repeat R] [--skip spark,sqlite,postgresql]
 Prints figures; asserts nothing. Needs the spark and db extras, Java, and PostgreSQL's server binaries.
 """
 
@@ -30,7 +30,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from contextlib import ExitStack
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -88,35 +90,42 @@ def on_spark(spark: Any, source: Path, directory: Path) -> tuple[float, int]:
     return time.perf_counter() - started, csv_total(out / "*.csv")
 
 
-def through_sqlite(batch: list[str], roster: pl.DataFrame, directory: Path) -> tuple[float, int]:
+def load_sqlite(roster: pl.DataFrame, directory: Path) -> Path:
+    """The roster as a SQLite table of text (not timed)."""
     database = directory / "roster.db"
     database.unlink(missing_ok=True)
-    with sqlite3.connect(database) as connection:  # loading is not timed
+    with sqlite3.connect(database) as connection:
         connection.execute(f"CREATE TABLE {ROSTER} ({', '.join(f'{name} TEXT' for name in roster.columns)})")
         marks = ", ".join("?" for _ in roster.columns)
         connection.executemany(f"INSERT INTO {ROSTER} VALUES ({marks})", roster.iter_rows())
-    target = ["--to-db", str(database), "--to-table", RESULTS]
+    return database
+
+
+def through_sqlite(batch: list[str], database: Path) -> tuple[float, int]:
+    target = ["--to-db", str(database), "--to-table", RESULTS, "--if-exists", "replace"]
     seconds = seconds_of([*batch, "--from-db", str(database), "--table", ROSTER, *target])
     with sqlite3.connect(database) as connection:
         total = connection.execute(f"SELECT sum(total_cash_yuan) FROM {RESULTS}").fetchone()[0]
-    database.unlink()
     return seconds, int(total)
 
 
-def through_postgres(batch: list[str], roster: pl.DataFrame, uri: str) -> tuple[float, int]:
+def load_postgres(roster: pl.DataFrame, uri: str) -> None:
+    """The roster as a PostgreSQL table (not timed)."""
     import adbc_driver_postgresql.dbapi
 
-    with adbc_driver_postgresql.dbapi.connect(uri) as connection, connection.cursor() as cursor:  # not timed
+    with adbc_driver_postgresql.dbapi.connect(uri) as connection, connection.cursor() as cursor:
         cursor.adbc_ingest(ROSTER, roster.to_arrow(), mode="replace")
-        cursor.execute(f"DROP TABLE IF EXISTS {RESULTS}")
         connection.commit()
-    seconds = seconds_of([*batch, "--from-db", uri, "--table", ROSTER, "--to-db", uri, "--to-table", RESULTS])
+
+
+def through_postgres(batch: list[str], uri: str) -> tuple[float, int]:
+    import adbc_driver_postgresql.dbapi
+
+    target = ["--to-db", uri, "--to-table", RESULTS, "--if-exists", "replace"]
+    seconds = seconds_of([*batch, "--from-db", uri, "--table", ROSTER, *target])
     with adbc_driver_postgresql.dbapi.connect(uri) as connection, connection.cursor() as cursor:
         cursor.execute(f"SELECT sum(total_cash_yuan)::bigint FROM {RESULTS}")
         total = cursor.fetchone()[0]
-        cursor.execute(f"DROP TABLE {ROSTER}")
-        cursor.execute(f"DROP TABLE {RESULTS}")
-        connection.commit()
     return seconds, int(total)
 
 
@@ -124,6 +133,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("rows", nargs="*", type=int, default=[1_000_000, 5_000_000])
     parser.add_argument("--skip", default="", help="comma-separated: spark, sqlite, postgresql")
+    parser.add_argument("--repeat", type=int, default=1, help="runs of each pipeline, interleaved; the median is shown")
     arguments = parser.parse_args()
     skip = set(filter(None, arguments.skip.split(",")))
     executable = Path(sys.executable).parent / "eligibility"
@@ -145,25 +155,37 @@ def main() -> None:
             roster = batch_benchmark.synthetic_roster(rows, catalogue.regions)
             source = directory / "roster.csv"
             roster.write_csv(source)
-            print(f"\n{rows:,} rows ({source.stat().st_size / 1e6:,.0f} MB CSV)")
-            lines = [
-                ("one process (eligibility batch, CSV to CSV)", *one_process(batch, source, directory)),
-                ("in memory (score_roster on a polars frame)", *in_memory(roster)),
-            ]
+            pipelines: dict[str, Callable[[], tuple[float, int]]] = {
+                "one process (eligibility batch, CSV to CSV)": partial(one_process, batch, source, directory),
+                "in memory (score_roster on a polars frame)": partial(in_memory, roster),
+            }
             if spark is not None:
-                lines.append(("Spark local[2] (CSV to CSV, mapInArrow)", *on_spark(spark, source, directory)))
+                pipelines["Spark local[2] (CSV to CSV, mapInArrow)"] = partial(on_spark, spark, source, directory)
             if "sqlite" not in skip:
-                lines.append(("SQLite round trip (table to table)", *through_sqlite(batch, roster, directory)))
+                database = load_sqlite(roster, directory)
+                pipelines["SQLite round trip (table to table)"] = partial(through_sqlite, batch, database)
             if postgres is not None:
-                lines.append(
-                    ("PostgreSQL round trip (table to table)", *through_postgres(batch, roster, postgres.uri()))
-                )
-            reference = lines[0][1]
-            for label, seconds, total in lines:
+                load_postgres(roster, postgres.uri())
+                pipelines["PostgreSQL round trip (table to table)"] = partial(through_postgres, batch, postgres.uri())
+            load = os.getloadavg()[0]
+            runs: dict[str, list[tuple[float, int]]] = {label: [] for label in pipelines}
+            for _ in range(arguments.repeat):  # interleaved, so that other work on the machine weighs on each alike
+                for label, pipeline in pipelines.items():
+                    runs[label].append(pipeline())
+            print(
+                f"\n{rows:,} rows ({source.stat().st_size / 1e6:,.0f} MB CSV), median of {arguments.repeat}, "
+                f"load average {load:.1f} before and {os.getloadavg()[0]:.1f} after"
+            )
+            medians = {label: sorted(seconds for seconds, _ in done)[len(done) // 2] for label, done in runs.items()}
+            reference = medians[next(iter(medians))]
+            for label, done in runs.items():
+                seconds, totals = medians[label], {total for _, total in done}
+                spread = ", ".join(f"{run:.1f}" for run, _ in done)
                 print(
-                    f"  {label:<44} {seconds:7.2f} s  {rows / seconds:>11,.0f} rows/s  "
-                    f"{seconds / reference:5.2f}x  total {total:,}"
+                    f"  {label:<44} {seconds:7.2f} s  {rows / seconds:>11,.0f} rows/s  {seconds / reference:5.2f}x"
+                    f"  total {', '.join(f'{total:,}' for total in sorted(totals))}  (runs: {spread} s)"
                 )
+            del roster
     shutil.rmtree(directory, ignore_errors=True)
 
 

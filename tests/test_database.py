@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import re
+import shlex
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -14,7 +17,7 @@ from typing import Any
 import polars as pl
 import pytest
 
-from tests.support import invoke
+from tests.support import REPO, invoke
 from tests.support.postgres import PASSWORD, PASSWORD_IN_URI, PostgresServer, postgres_server
 from tests.support.rosters import AS_OF, batch_result, roster
 
@@ -406,3 +409,38 @@ def test_a_run_killed_while_writing_leaves_the_old_table_as_it_was_and_no_half_t
     assert run.returncode == -9, run.stderr  # killed as planned, with two chunks written (a failed write exits 1)
     assert contents().equals(kept)
     assert tables() == before  # no half-filled table under another name either
+
+
+# --- the README's commands, as written ---
+
+
+def readme_database_commands() -> list[list[str]]:
+    """The commands of the README's 'From and to a database' block, as argument lists."""
+    section = (REPO / "README.md").read_text(encoding="utf-8").split("### From and to a database", 1)[1]
+    block = re.search(r"```sh\n(.*?)```", section, re.DOTALL)
+    assert block is not None
+    return [shlex.split(line, comments=True) for line in block.group(1).splitlines() if line.strip()]
+
+
+def test_the_readme_database_commands_run_as_written_on_sqlite_and_a_real_postgresql(
+    postgres: PostgresServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "examples").mkdir()
+    shutil.copy(REPO / "examples" / "roster.csv", tmp_path / "examples" / "roster.csv")
+    sample = pl.read_csv(tmp_path / "examples" / "roster.csv", infer_schema=False)
+    into_sqlite(tmp_path / "hr.db", ROSTER_TABLE, sample)
+    with postgres_connection(postgres) as connection, connection.cursor() as cursor:
+        cursor.execute("CREATE SCHEMA IF NOT EXISTS hr")
+        cursor.adbc_ingest(ROSTER_TABLE, sample.to_arrow(), mode="replace", db_schema_name="hr")
+        connection.commit()
+    commands = readme_database_commands()
+    assert len(commands) >= 4 and any("postgresql://" in " ".join(command) for command in commands)
+    for command in commands:
+        assert command[0] == "eligibility"
+        arguments = [postgres.uri() if part.startswith("postgresql://") else part for part in command[1:]]
+        result = invoke(*arguments)
+        assert result.exit_code == 0, (command, result.output)
+    assert from_sqlite(tmp_path / "hr.db", f'SELECT count(*) AS n FROM "{RESULT_TABLE}"')["n"].item() == sample.height
+    assert pl.read_excel(tmp_path / "aksu.xlsx").height == (sample["地区"] == "阿克苏").sum()
+    assert from_postgres(postgres, f'SELECT count(*) AS n FROM hr."{RESULT_TABLE}"')["n"].item() == sample.height
