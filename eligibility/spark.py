@@ -24,8 +24,8 @@ from collections.abc import Iterator
 from datetime import date
 from typing import TYPE_CHECKING, Any, Final
 
-from eligibility.batch.frames import RosterScorer, arrow_chunks, scorer_for
-from eligibility.batch.reading import Headers
+from eligibility.batch.frames import RESULT_COLUMNS, RosterScorer, arrow_chunks, scorer_for
+from eligibility.batch.reading import Headers, map_headers
 from eligibility.batch.run import OUTPUT_SCHEMA, ROW
 
 if TYPE_CHECKING:
@@ -60,7 +60,7 @@ def result_schema(frame: DataFrame, headers: Headers | None = None) -> StructTyp
     from pyspark.sql.types import LongType, StringType, StructField, StructType
 
     if headers is None:
-        headers = scorer_for(None, date.today()).headers(frame.columns, where="Spark DataFrame")
+        headers = map_headers(frame.columns, "Spark DataFrame", reserved=RESULT_COLUMNS)
     types = {"Int64": LongType(), "String": StringType()}
     fields = [
         StructField(name, types[str(dtype)], nullable=True) for name, dtype in OUTPUT_SCHEMA.items() if name != ROW

@@ -39,7 +39,7 @@ def test_a_spark_job_over_a_saved_table_gives_the_rows_of_eligibility_batch_row_
 ) -> None:
     from pyspark.sql.types import LongType, StringType
 
-    from eligibility.spark import score_roster
+    from eligibility.spark import result_schema, score_roster
 
     people = roster(ROWS, seed=20)
     people.write_csv(tmp_path / "roster.csv")
@@ -51,6 +51,7 @@ def test_a_spark_job_over_a_saved_table_gives_the_rows_of_eligibility_batch_row_
 
     # the README's recipe
     scored = score_roster(spark.table("talent_roster"), AS_OF)
+    assert scored.schema == result_schema(spark.table("talent_roster"))  # declared before any job runs
     scored.write.mode("overwrite").saveAsTable("talent_eligibility")
 
     schema = spark.table("talent_eligibility").schema
