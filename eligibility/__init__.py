@@ -7,6 +7,10 @@
     >>> report.region
     'aksu'
 
+A roster in columns (a polars DataFrame, or an Arrow table) is scored by
+`score_roster`, as `eligibility batch` scores a file; `eligibility.spark`
+scores a Spark DataFrame the same way.
+
 Everything importable from `eligibility` and listed in `__all__` is the stable
 contract: the calculator, the profile, the report and every model a report
 holds, and the errors (fields are added, never renamed or removed). Every other
@@ -20,6 +24,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from eligibility.batch.frames import score_roster
     from eligibility.errors import EligibilityError, InputError, Problem, RulePackError, UnknownRuleError
     from eligibility.evaluation.calculator import Calculator
     from eligibility.evaluation.report import (
@@ -53,6 +58,7 @@ __all__ = [
     "RulePackError",
     "SourceRef",
     "UnknownRuleError",
+    "score_roster",
 ]
 
 _HOMES = {
@@ -73,6 +79,7 @@ _HOMES = {
     "RulePackError": "eligibility.errors",
     "SourceRef": "eligibility.evaluation.report",
     "UnknownRuleError": "eligibility.errors",
+    "score_roster": "eligibility.batch.frames",
 }
 
 

@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor, wait
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, Protocol
 
 import polars as pl
 
 from eligibility.batch.columns import ERROR, ERROR_ZH, REGION, ROW_NUMBER, CheckedSpellings, validate
 from eligibility.batch.evaluator import ColumnarEvaluator
-from eligibility.batch.reading import open_roster
+from eligibility.batch.layouts import ids_frame
+from eligibility.batch.reading import Roster, open_roster
 from eligibility.batch.summary import BatchSummary, BenefitTally
 from eligibility.batch.writing import RosterWriter, output_format
 from eligibility.evaluation.outcome import STATUS_NAMES
@@ -33,13 +35,36 @@ OUTPUT_SCHEMA: Final[dict[str, pl.DataType]] = {
     "total_cash_yuan": pl.Int64(),
     **{name: pl.String() for name in STATUS_NAMES.values()},
     ERROR: pl.String(),
+    ERROR_ZH: pl.String(),
 }
+
+
+class RosterSource(Protocol):
+    """Where a roster comes from when it is no file (a database): `str()` names it, never with a password."""
+
+    def open(self, chunk_rows: int, reserved: Iterable[str]) -> AbstractContextManager[Roster]: ...
+
+
+class ResultWriter(Protocol):
+    """Takes the scored chunks in order (the ids layout); nothing is visible until `commit`, nothing left by `abort`."""
+
+    def write(self, chunk: pl.DataFrame) -> None: ...
+
+    def commit(self, columns: dict[str, pl.DataType]) -> None: ...
+
+    def abort(self) -> None: ...
+
+
+class ResultSink(Protocol):
+    """Where results go when not to a file (a database table): `str()` names it, never with a password."""
+
+    def writer(self) -> ResultWriter: ...
 
 
 @dataclass(frozen=True)
 class BatchOptions:
-    input: Path
-    output: Path
+    input: Path | RosterSource
+    output: Path | ResultSink
     as_of: date
     format: str | None = None
     encoding: str | None = None
@@ -99,8 +124,8 @@ def score_chunk(
         )
         tallies.update(evaluator.tallies(rule_frame, str(region)))
     if not parts:
-        return pl.DataFrame(schema={**OUTPUT_SCHEMA, ERROR_ZH: pl.String(), REGION: pl.String()}), tallies
-    schema = {**OUTPUT_SCHEMA, ERROR_ZH: pl.String(), REGION: pl.String()}
+        return pl.DataFrame(schema={**OUTPUT_SCHEMA, REGION: pl.String()}), tallies
+    schema = {**OUTPUT_SCHEMA, REGION: pl.String()}
     scored = pl.concat([part.cast(schema) for part in parts], how="diagonal_relaxed")  # type: ignore[arg-type]
     return (scored if len(parts) == 1 else scored.sort(ROW)), tallies
 
@@ -130,27 +155,37 @@ def run_batch(
             for rule in pack.rules
         },
     )
-    format = output_format(options.output, options.format)
-    with open_roster(
-        options.input,
-        options.chunk_bytes,
-        options.chunk_rows,
-        options.encoding,
-        reserved=OUTPUT_SCHEMA,
-        sheet=options.sheet,
-        header_row=options.header_row,
-    ) as roster:
+    format = output_format(options.output, options.format) if isinstance(options.output, Path) else None
+    opened = (
+        open_roster(
+            options.input,
+            options.chunk_bytes,
+            options.chunk_rows,
+            options.encoding,
+            reserved=OUTPUT_SCHEMA,
+            sheet=options.sheet,
+            header_row=options.header_row,
+        )
+        if isinstance(options.input, Path)
+        else options.input.open(options.chunk_rows, reserved=OUTPUT_SCHEMA)
+    )
+    with opened as roster:
         carried = roster.headers.carried
         summary.notices = [*roster.notices, *roster.headers.notices]
-        writer = RosterWriter(
-            options.output,
-            format,
-            list(carried.values()),
-            options.language,
-            catalogue,
-            {region: pack.rules for region, pack in evaluator.packs.items()},
-            options.output_encoding,
-        )
+        writer: RosterWriter | _SinkWriter
+        if isinstance(options.output, Path):
+            assert format is not None
+            writer = RosterWriter(
+                options.output,
+                format,
+                list(carried.values()),
+                options.language,
+                catalogue,
+                {region: pack.rules for region, pack in evaluator.packs.items()},
+                options.output_encoding,
+            )
+        else:
+            writer = _SinkWriter(options.output.writer(), list(carried.values()))
         # Chunks flow through threads (polars releases the GIL): the next chunk is read
         # while SCORERS chunks are validated and scored and the previous one is written.
         # Order is kept and only a few chunks are in flight, so memory stays flat.
@@ -198,3 +233,20 @@ def run_batch(
                 writer.abort()
                 raise
     return summary
+
+
+class _SinkWriter:
+    """A table's writer fed the ids layout of each scored chunk (a database keeps stable column names)."""
+
+    def __init__(self, writer: ResultWriter, carried: list[str]) -> None:
+        self.writer = writer
+        self.carried = carried
+
+    def write(self, chunk: pl.DataFrame) -> None:
+        self.writer.write(ids_frame(chunk, self.carried))
+
+    def commit(self, summary: BatchSummary) -> None:
+        self.writer.commit({**OUTPUT_SCHEMA, **{name: pl.String() for name in self.carried}})
+
+    def abort(self) -> None:
+        self.writer.abort()
