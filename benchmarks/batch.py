@@ -120,7 +120,7 @@ def evaluator_rate(catalogue: Catalogue, rows: int, housing_only: bool) -> float
         pack = loaded.pack.model_copy(update={"rules": tuple(rule for rule, _ in kept)})
         loaded = dataclasses.replace(loaded, pack=pack, conditions=tuple(condition for _, condition in kept))
     raw = synthetic_roster(rows, ["aksu"]).with_columns(pl.lit("aksu").alias("region"))
-    facts = validate(raw, {})
+    facts = validate(raw, {}, AS_OF)
     evaluator = ColumnarEvaluator([loaded], AS_OF)
     timings = []
     for _ in range(3):

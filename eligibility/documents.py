@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import os
 import stat
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, Final
 
@@ -27,6 +27,8 @@ except AttributeError:  # pragma: no cover - depends on the PyYAML build
 LinePath = tuple[str | int, ...]
 MAX_DEPTH: Final = 64
 _TIMESTAMP: Final = "tag:yaml.org,2002:timestamp"
+_NUMBERS: Final = ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
+_TEXT: Final = "tag:yaml.org,2002:str"
 
 
 class DocumentError(Exception):
@@ -75,8 +77,9 @@ def decode(data: bytes) -> str:
 class _SafeRecordingLoader(_BaseLoader):  # type: ignore[misc,valid-type]
     """A safe loader that refuses aliases, duplicate keys, deep nesting and impossible dates, and records lines."""
 
-    def __init__(self, stream: Any) -> None:
+    def __init__(self, stream: Any, as_written: Callable[[str], bool] | None = None) -> None:
         super().__init__(stream)
+        self.as_written = as_written  # keys whose plain values stay the text written (an id 001, not 1)
         self.lines: dict[LinePath, int] = {}
         self.problems: list[tuple[int, str]] = []
         self._seen: set[int] = set()
@@ -109,6 +112,13 @@ class _SafeRecordingLoader(_BaseLoader):  # type: ignore[misc,valid-type]
                     self.problems.append((key_line, f"duplicate key {key!r} (first at line {keys[key]})"))
                 keys[key] = key_line
                 self.lines[(*path, key)] = key_line
+                if (
+                    self.as_written is not None
+                    and isinstance(value_node, yaml.ScalarNode)
+                    and value_node.tag in _NUMBERS
+                    and self.as_written(str(key))
+                ):
+                    value_node.tag = _TEXT
                 self._record(value_node, (*path, key), depth + 1)
                 self.lines[(*path, key)] = key_line
         elif isinstance(node, yaml.SequenceNode):
@@ -121,9 +131,13 @@ class _SafeRecordingLoader(_BaseLoader):  # type: ignore[misc,valid-type]
                 self.problems.append((line, f"not a date: {node.value!r} ({error}); write YYYY-MM-DD"))
 
 
-def parse_yaml(text: str) -> tuple[Any, dict[LinePath, int]]:
-    """Data and the line of each path; DocumentError with every problem found."""
-    loader = _SafeRecordingLoader(text)
+def parse_yaml(text: str, as_written: Callable[[str], bool] | None = None) -> tuple[Any, dict[LinePath, int]]:
+    """Data and the line of each path; DocumentError with every problem found.
+
+    The values of keys `as_written` accepts stay the text written when YAML would read a
+    number: `编号: 001` is "001" (YAML alone would read 1, and 010 as 8).
+    """
+    loader = _SafeRecordingLoader(text, as_written)
     try:
         data = loader.get_single_data()
     except yaml.YAMLError as error:

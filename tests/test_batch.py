@@ -326,8 +326,12 @@ def test_typed_excel_cells_dates_numbers_and_booleans_read_as_a_csv_export_shows
     rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert [(row["id"], row["status"], row["total_cash_yuan"]) for row in rows] == [
         ("1001", "ok", 500_000),
-        ("1002", "ok", 0),  # the start date (four years) wins over the five years typed beside it
+        ("1002", "error", None),  # five years typed beside a start date that gives four: which is meant?
     ]
+    assert rows[1]["error"] == (
+        "本地工作年限 (years_served): '5': disagrees with service_start_date 2020-06-02, which gives 4 full years "
+        "at 2025-06-01; give one of the two, or make them agree"
+    )
 
 
 def test_a_roster_with_a_header_and_no_rows_gives_a_header_and_an_empty_summary(tmp_path: Path) -> None:
@@ -364,8 +368,8 @@ def test_checking_distinct_spellings_once_gives_what_checking_every_cell_gives()
     degrees = ["博士", "phd", "PhD", "博导", ""]
     few = pl.DataFrame({"region": ["aksu"] * 8, "service_start_date": dates, "degree": [*degrees, "硕士", "x", "无"]})
     repeated = pl.concat([few] * 10)  # few spellings among many rows: checked once each, then looked up
-    by_cell = validate(few, {})
-    by_spelling = validate(repeated, {})
+    by_cell = validate(few, {}, date(2025, 6, 1))
+    by_spelling = validate(repeated, {}, date(2025, 6, 1))
     assert by_spelling.equals(pl.concat([by_cell] * 10))
     assert by_cell["service_start_date"].to_list()[:3] == [date(2019, 6, 1)] * 3
     assert "service_start_date: '2021-02-30': not a date" in by_cell["error"].to_list()[3]
@@ -400,7 +404,7 @@ def test_spellings_remembered_from_earlier_chunks_give_what_checking_each_chunk_
     )
     remembered = CheckedSpellings()
     for chunk in (first, second, first):
-        assert validate(chunk, {}, remembered).equals(validate(chunk, {}))
+        assert validate(chunk, {}, date(2025, 6, 1), remembered).equals(validate(chunk, {}, date(2025, 6, 1)))
 
 
 def test_a_blank_line_above_the_header_is_skipped_and_a_quote_never_closed_stops_with_a_clear_message(

@@ -187,7 +187,7 @@ def _compare_amounts(catalogue: Catalogue, profiles: list[Profile], reports: lis
     valid = [profile for profile in profiles if profile.valid]
     valid_reports = [report for profile, report in zip(profiles, reports, strict=True) if profile.valid]
     raw = pl.DataFrame([profile.cells for profile in valid], schema=dict.fromkeys(FIELDS, pl.String))
-    facts = validate(raw, {})
+    facts = validate(raw, {}, as_of)
     evaluator = ColumnarEvaluator(catalogue.loaded, as_of)
     for region in catalogue.regions:
         rows = facts.with_row_index("position").filter(pl.col("region") == region)

@@ -130,12 +130,25 @@ def test_a_broken_rules_directory_exits_1_with_file_and_line(tmp_path: Path) -> 
     assert f"{tmp_path / 'aksu.yaml'}:2: duplicate key 'region'" in result.stderr
 
 
-def test_the_table_speaks_english_or_chinese() -> None:
+def test_the_table_speaks_english_or_chinese_with_amounts_in_wan_yuan_in_chinese() -> None:
     english = run(str(SAMPLE), "--as-of", "2025-06-01", "--lang", "en")
     chinese = run(str(SAMPLE), "--as-of", "2025-06-01", "--lang", "zh")
     assert "Total known cash: 500,000 yuan" in english.stdout
-    assert "已知现金合计: 500,000 元" in chinese.stdout
-    assert "地区高层次人才购房补助" in chinese.stdout
+    assert "已知现金合计: 50万元" in chinese.stdout
+    assert "地区高层次人才购房补助" in chinese.stdout and "阿克苏地区" in chinese.stdout
+
+
+def test_what_is_granted_comes_first_and_what_needs_information_is_gathered_apart_naming_the_programme() -> None:
+    chinese = run("--region", "aksu", "--degree", "doctorate", "--as-of", "2025-06-01", "--lang", "zh").stdout
+    granted, needs = chinese.index("可享受的待遇"), chinese.index("可能还可享受（需补充信息）")
+    assert granted < chinese.index("人才服务专员") < chinese.index("已知现金合计: 0元") < needs
+    asked = chinese[needs:]
+    assert "需补充: 人才计划（programmes）：是否为托峰英才\n    地区党政领导联系服务托峰英才" in asked
+    assert "地区高层次人才购房补助 (aksu.housing.prefecture_high_level) — 50万元" in asked
+    assert "\naksu.service.talent_service_officer — 人才服务专员\n  依据:" in chinese  # the source of what is granted
+    assert "\naksu.contact.tuofeng_prefecture_leaders — " not in chinese  # not of each question
+    english = run("--region", "aksu", "--degree", "doctorate", "--as-of", "2025-06-01", "--lang", "en").stdout
+    assert "Supply: programmes: whether in Tuofeng talent\n" in english
 
 
 def test_the_language_defaults_to_the_locale() -> None:

@@ -55,10 +55,22 @@ def test_every_loaded_region_is_tried_without_a_zone_and_aksu_also_in_its_zone(c
     )
 
 
-def test_options_are_ranked_by_total_known_cash_then_region_name(calculator: Calculator) -> None:
+def test_options_are_ranked_by_known_cash_then_by_the_number_of_granted_benefits_then_region_name(
+    calculator: Calculator,
+) -> None:
     options = compare_regions(calculator, DOCTOR, as_of=AS_OF)
-    keys = [(-option.total_cash_yuan, option.region, option.zone or "") for option in options]
+    keys = [
+        (
+            -option.total_cash_yuan,
+            -sum(item.status == "granted" for item in option.entitlements),
+            option.region,
+            option.zone or "",
+        )
+        for option in options
+    ]
     assert keys == sorted(keys)
+    tied = [key for key in keys if key[0] == 0]
+    assert len({key[1] for key in tied}) > 1  # the tie on cash is really broken by the benefits granted
 
 
 def test_each_option_is_the_calculators_report_for_that_place(calculator: Calculator) -> None:

@@ -111,11 +111,11 @@ def test_check_set_prints_the_changed_facts_and_the_delta_in_chinese_and_english
     english = invoke(*flags, "--set", "title=associate_senior", "--lang", "en")
     assert english.exit_code == 0, english.output
     assert "title: intermediate → associate senior" in english.output
-    assert "Change in total known cash: +100,000 yuan (400,000 → 500,000)" in english.output
+    assert "Change in total known cash: +100,000 yuan (400,000 yuan → 500,000 yuan)" in english.output
     chinese = invoke(*flags, "--set", "职称=副高级", "--lang", "zh")
     assert chinese.exit_code == 0, chinese.output
     assert "职称: 中级 → 副高级" in chinese.output
-    assert "已知现金合计变化: +100,000 元" in chinese.output
+    assert "已知现金合计变化: +10万元 (40万元 → 50万元)" in chinese.output
 
 
 def test_check_set_json_has_the_changed_report_and_the_differences() -> None:

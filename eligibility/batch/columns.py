@@ -11,11 +11,13 @@ as the profile words it: `header (key): 'value': what is allowed`.
 from __future__ import annotations
 
 import threading
+from datetime import date
 from typing import Any, Final
 
 import polars as pl
 
 from eligibility.facts import spelling
+from eligibility.facts.consistency import contradiction_columns
 from eligibility.facts.profile import Registries
 from eligibility.facts.vocabulary import FIELDS, FieldKind, FieldSpec
 
@@ -116,11 +118,14 @@ class CheckedSpellings:
         return table
 
 
-def validate(raw: pl.DataFrame, headers: dict[str, str], remembered: CheckedSpellings | None = None) -> pl.DataFrame:
+def validate(
+    raw: pl.DataFrame, headers: dict[str, str], as_of: date, remembered: CheckedSpellings | None = None
+) -> pl.DataFrame:
     """Raw text columns (named by canonical key) -> typed fact columns and an `error` column.
 
     `headers` maps each canonical key present to the header the file used, so
     messages name the column as the user sees it. Absent columns are unknown.
+    Facts that contradict each other at `as_of` (facts/consistency.py) are errors too.
     """
     remembered = remembered or CheckedSpellings()
     raw = raw.with_columns(pl.col(key).cast(pl.String) for key in raw.columns if key in FIELDS)
@@ -172,8 +177,13 @@ def validate(raw: pl.DataFrame, headers: dict[str, str], remembered: CheckedSpel
         error_zh = pl.coalesce(pl.col(RECORD_PROBLEM_ZH), error_zh)
     staged = raw.with_columns(positions) if positions else raw
     numbered = [ROW_NUMBER] if ROW_NUMBER in raw.columns else []
-    return staged.with_columns(*values, error.alias(ERROR), error_zh.alias(ERROR_ZH)).select(
+    typed = staged.with_columns(*values, error.alias(ERROR), error_zh.alias(ERROR_ZH)).select(
         *numbered, *FIELDS, ERROR, ERROR_ZH
+    )
+    contradicting = contradiction_columns(as_of, headers)  # over the typed facts: codes, dates and numbers
+    return typed.with_columns(
+        _joined([pl.col(ERROR), *(pair[0] for pair in contradicting)], "; ").alias(ERROR),
+        _joined([pl.col(ERROR_ZH), *(pair[1] for pair in contradicting)], "；").alias(ERROR_ZH),
     )
 
 

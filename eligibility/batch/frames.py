@@ -108,7 +108,7 @@ class RosterScorer:
     def score_facts(self, facts: pl.DataFrame, headers: Headers, first_row: int = 0) -> pl.DataFrame:
         """The result columns of rows whose fact columns are named by key (other columns ignored)."""
         raw = as_text(facts.select(*headers.facts), headers)
-        scored, _ = score_chunk(self.evaluator, validate(raw, headers.facts, self.remembered), first_row)
+        scored, _ = score_chunk(self.evaluator, validate(raw, headers.facts, self.as_of, self.remembered), first_row)
         return scored.select(RESULT_COLUMNS)  # the ids layout: the readable layouts' columns stay behind
 
     def score_polars(self, frame: pl.DataFrame, first_row: int = 0) -> pl.DataFrame:

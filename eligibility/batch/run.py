@@ -196,7 +196,9 @@ def run_batch(
             remembered = CheckedSpellings(catalogue.registries)
 
             def score(raw: pl.DataFrame, first_row: int) -> tuple[pl.DataFrame, dict[str, tuple[int, int, int]]]:
-                scored, tallies = score_chunk(evaluator, validate(raw, roster.headers.facts, remembered), first_row)
+                scored, tallies = score_chunk(
+                    evaluator, validate(raw, roster.headers.facts, options.as_of, remembered), first_row
+                )
                 if carried:  # copied unchanged after the scoring columns
                     scored = scored.hstack(raw.select(pl.col(column).alias(name) for column, name in carried.items()))
                 return scored, tallies

@@ -97,6 +97,14 @@ def read_document(path: Path) -> Any:
             text = decode(data)
         else:
             text = read_text(path, MAX_PROFILE_BYTES)
-        return parse_json(text) if path.suffix.lower() == ".json" else parse_yaml(text)[0]
+        if path.suffix.lower() == ".json":
+            return parse_json(text)
+        return parse_yaml(text, as_written=_as_written)[0]
     except DocumentError as error:
         fail([f"{path}:{line}: {message}" if line else f"{path}: {message}" for line, message in error.problems])
+
+
+def _as_written(key: str) -> bool:
+    """Keys whose values the spelling module reads from the text written, not YAML's number: an id 001 stays
+    001, and years 010 are 10 (YAML 1.1 would read 1, and 8 for 010, an octal number)."""
+    return key in ("amount_yuan", "金额") or spelling.fact_key(key) in ("id", "years_served")

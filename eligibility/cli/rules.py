@@ -102,7 +102,7 @@ def show_rule(
 
     from eligibility.presentation.terminal import print_rule_detail
 
-    print_rule_detail(entry, Console(), language)
+    print_rule_detail(entry, catalogue.condition(rule_id), Console(), language)
 
 
 @rules_app.command("programmes")

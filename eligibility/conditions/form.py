@@ -60,6 +60,7 @@ class Test(Node):
     operator: Operator
     operand: Operand
     primitive: Primitive
+    value_names: Mapping[str, Names] = dataclass_field(default_factory=lambda: wording.NO_NAMES)  # a pack's code names
     _unknown: Outcome = dataclass_field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -79,12 +80,12 @@ class Test(Node):
     @cached_property
     def sentence(self) -> Names:
         """The test in words: 学历为博士 / degree is doctorate (worked out once, when first shown)."""
-        return wording.sentence(self.field, self.operator, self.operand)
+        return wording.sentence(self.field, self.operator, self.operand, self.value_names)
 
     @cached_property
     def requirement(self) -> Names:
         """What the test requires, without the fact's name: 副高级及以上 / associate senior or higher."""
-        return wording.requirement(self.field, self.operator, self.operand)
+        return wording.requirement(self.field, self.operator, self.operand, self.value_names)
 
 
 @dataclass(frozen=True, eq=False)
@@ -156,10 +157,12 @@ class Named(Node):
         return outcome
 
 
-def test(field_key: str, operator_name: str, operand: Operand) -> Test:
-    """A test as a pack writes it (the field, operator and operand already checked)."""
+def test(
+    field_key: str, operator_name: str, operand: Operand, value_names: Mapping[str, Names] = wording.NO_NAMES
+) -> Test:
+    """A test as a pack writes it (the field, operator and operand already checked), with its codes' names."""
     operator = OPERATORS[operator_name]
-    return Test(field_key, operator, operand, operator.lower(FACTS[field_key], operand))
+    return Test(field_key, operator, operand, operator.lower(FACTS[field_key], operand), value_names)
 
 
 def group(conjunction: bool, parts: Sequence[Node]) -> Group:

@@ -30,6 +30,7 @@ from eligibility.evaluation.outcome import (
     status,
 )
 from eligibility.evaluation.report import Entitlement, Report, SourceRef
+from eligibility.facts.consistency import contradictions
 from eligibility.facts.derive import Facts, applicant_facts
 from eligibility.facts.profile import ApplicantProfile, Award, parse_profile
 from eligibility.facts.spelling import Misspelt, as_date
@@ -113,6 +114,9 @@ class Calculator:
         """
         profile = self.parse(profile)
         as_of = evaluation_date(as_of)
+        contradicting = contradictions(profile, as_of)
+        if contradicting:
+            raise InputError(contradicting)
         region = self._region(profile.region)
         facts = applicant_facts(profile, as_of)
         truths = region.engine.evaluate(facts)
@@ -168,6 +172,8 @@ class Calculator:
                 parsed.append(self.parse(profile, prefix=f"{index}."))
             except InputError as error:
                 problems.extend(error.problems)
+            else:
+                problems.extend(contradictions(parsed[-1], as_of, prefix=f"{index}."))
         if problems:
             raise InputError(problems)
         return [self.evaluate(profile, as_of=as_of) for profile in parsed]
@@ -226,6 +232,7 @@ class _RulePlan:
             "applicant": rule.applicant,
             "amount_yuan": amount.yuan if amount else None,
             "amount_note": amount.note if amount else None,
+            "amount_note_zh": amount.note_zh if amount else None,
             "amount_state": amount.state.value if amount else None,
             "frequency": rule.frequency,
             "exclusivity_group": rule.exclusivity_group,
@@ -248,9 +255,10 @@ class _RulePlan:
         missing = self.condition.outcome(facts, memo)[1] if outcome == "needs_info" else ()
         fields = {**self.template, "status": outcome, "missing_facts": missing}
         if self.known_amount is None:
-            fields["amount_yuan"], fields["amount_note"], fields["amount_state"] = (
+            fields["amount_yuan"], fields["amount_note"], fields["amount_note_zh"], fields["amount_state"] = (
                 amount.yuan,
                 amount.note,
+                amount.note_zh,
                 amount.state.value,
             )
         return fields

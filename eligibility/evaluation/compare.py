@@ -76,4 +76,10 @@ def compare_regions(
                     unpriced_benefits=tuple(item.benefit_id for item in granted if item.amount_yuan is None),
                 )
             )
-    return sorted(options, key=lambda option: (-option.total_cash_yuan, option.region, option.zone or ""))
+    return sorted(options, key=_rank)
+
+
+def _rank(option: RegionOption) -> tuple[int, int, str, str]:
+    """Known cash first; on a tie, more granted benefits (services, amounts not published) rank higher."""
+    granted = sum(item.status == "granted" for item in option.entitlements)
+    return (-option.total_cash_yuan, -granted, option.region, option.zone or "")

@@ -49,7 +49,7 @@ def explain_test(test: Test, facts: Mapping[str, Any], memo: Memo) -> ConditionE
         required=fact_value(test.operand),
         required_text=test.requirement,
         value=fact_value(value),
-        value_text=wording.value_name(test.field, value),
+        value_text=wording.value_name(test.field, value, names=test.value_names),
     )
 
 

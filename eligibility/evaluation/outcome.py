@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any, Final
 from eligibility.conditions.form import Truth
 from eligibility.evaluation.report import Status
 from eligibility.facts.profile import Award
+from eligibility.facts.vocabulary import AWARD_LEVELS
 from eligibility.packs.schema import FixedAmount, MatchingAmount, Rule, UnpublishedAmount
 
 if TYPE_CHECKING:
@@ -52,6 +53,7 @@ class Amount:
     yuan: int | None
     state: AmountState
     note: str | None = None
+    note_zh: str | None = None  # the note in Chinese (a pack's note without one falls back to the English)
 
 
 NO_AMOUNT: Final = Amount(None, AmountState.none)
@@ -66,7 +68,9 @@ def fixed_amount(rule: Rule) -> Amount | None:
     if isinstance(amount, FixedAmount):
         return Amount(amount.yuan, AmountState.fixed)
     if isinstance(amount, UnpublishedAmount):
-        return Amount(None, AmountState.not_published, f"amount not published: {amount.note}")
+        return Amount(
+            None, AmountState.not_published, f"amount not published: {amount.note}", amount.note_zh or amount.note
+        )
     return None
 
 
@@ -82,25 +86,37 @@ def rule_amount(rule: Rule, awards: Sequence[Award] | None) -> Amount:
 def matching_amount(amount: MatchingAmount, awards: Sequence[Award] | None) -> Amount:
     """Matching funds: the ratio times the amounts of the awards at the matched levels."""
     levels = ", ".join(amount.matching_award_levels)
+    levels_zh = "、".join(_level_zh(level) for level in amount.matching_award_levels)
+    ratio = f"{amount.ratio:g}"
     if awards is None:
-        note = f"awards unknown: matches {amount.ratio:g}x the awards at levels {levels}"
-        return Amount(None, AmountState.not_computable, note)
+        note = f"awards unknown: matches {ratio}x the awards at levels {levels}"
+        note_zh = f"奖项未知：按{levels_zh}奖项金额的{ratio}倍配套"
+        return Amount(None, AmountState.not_computable, note, note_zh)
     matched = [award for award in awards if award.level in amount.matching_award_levels]
     unknown = [award for award in matched if award.amount_yuan is None]
     if unknown and len(unknown) == len(matched):
         note = f"no award at levels {levels} has an amount: matching cannot be computed"
-        return Amount(None, AmountState.not_computable, note)
+        note_zh = f"{levels_zh}奖项均无金额：无法计算配套金额"
+        return Amount(None, AmountState.not_computable, note, note_zh)
     total = sum(award.amount_yuan or 0 for award in matched)
     yuan = round(total * amount.ratio)
     if unknown:
         names = ", ".join(award.name or f"the {award.level} award" for award in unknown)
+        names_zh = "、".join(award.name or f"{_level_zh(award.level)}奖项" for award in unknown)
         note = (
-            f"at least {yuan} yuan: {amount.ratio:g}x the awards with an amount at levels {levels} ({total} yuan); "
+            f"at least {yuan} yuan: {ratio}x the awards with an amount at levels {levels} ({total} yuan); "
             f"the matching of {names} is not computable without its amount"
         )
-        return Amount(yuan, AmountState.at_least, note)
-    note = f"{amount.ratio:g}x the awards at levels {levels}: {total} yuan"
-    return Amount(yuan, AmountState.matched, note)
+        note_zh = f"至少{yuan}元：{levels_zh}有金额奖项（{total}元）的{ratio}倍；{names_zh}未填金额，其配套无法计算"
+        return Amount(yuan, AmountState.at_least, note, note_zh)
+    note = f"{ratio}x the awards at levels {levels}: {total} yuan"
+    note_zh = f"{levels_zh}奖项金额{total}元的{ratio}倍"
+    return Amount(yuan, AmountState.matched, note, note_zh)
+
+
+def _level_zh(level: str) -> str:
+    declared = next((item for item in AWARD_LEVELS if item.code == level), None)
+    return declared.names.zh if declared is not None else level
 
 
 def status(rule: Rule, holds: Truth, as_of: date) -> Status | None:

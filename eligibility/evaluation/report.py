@@ -43,6 +43,7 @@ class Entitlement(BaseModel):
     status: Status
     amount_yuan: int | None = Field(description="Known amount in yuan; null when not published or not computable.")
     amount_note: str | None = Field(default=None, description="Why the amount is null, or how it was computed.")
+    amount_note_zh: str | None = Field(default=None, description="The amount note in Chinese.")
     amount_state: AmountStateName = Field(
         description="What is known of the amount: none (not cash), fixed (published), not_published, matched "
         "(computed from the awards), at_least (the awards with an amount; others' unknown), not_computable."

@@ -49,6 +49,7 @@ class Value:
     spellings: tuple[str, ...] = ()
     zh: str = ""
     en: str = ""
+    region: str = ""  # a zone's region: a zone of another region contradicts the region (facts/consistency.py)
 
     @property
     def names(self) -> Names:
@@ -180,6 +181,7 @@ FIELDS: Final[dict[str, FieldSpec]] = {
                     ("阿克苏阿拉尔国家高新技术产业开发区", "阿克苏阿拉尔高新区", "阿克苏阿拉尔高新技术产业开发区"),
                     zh="阿克苏阿拉尔高新区",
                     en="Aksu–Alar high-tech zone",
+                    region="aksu",
                 ),
             ),
             when_absent=Value("none", zh="不在园区", en="outside any zone"),

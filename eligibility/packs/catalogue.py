@@ -6,6 +6,7 @@ import hashlib
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
+from eligibility.conditions.form import Group
 from eligibility.errors import UnknownRuleError
 from eligibility.facts.profile import Registries
 from eligibility.facts.vocabulary import FIELDS
@@ -66,6 +67,12 @@ class Catalogue:
             return self._rules[rule_id]
         except KeyError:
             raise UnknownRuleError(rule_id) from None
+
+    def condition(self, rule_id: str) -> Group:
+        """A rule's whole condition in the normalised form (who may claim it first)."""
+        pack, rule = self.rule(rule_id)
+        loaded = self._loaded[pack.region]
+        return loaded.conditions[pack.rules.index(rule)]
 
 
 def known_regions(loaded: Sequence[LoadedPack]) -> Codes:

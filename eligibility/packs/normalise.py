@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from eligibility.conditions.form import Group, Named, Node, Not, group, rule_condition, test
+from eligibility.conditions.wording import NO_NAMES
 from eligibility.packs.schema import AllOf, AnyOf, Condition, DefinitionRef, FieldTest, NotOf, Path, RulePack
 
 
@@ -40,7 +41,9 @@ def cycle_problems(pack: RulePack) -> Iterator[tuple[Path, str]]:
 
 def _lower(condition: Condition, pack: RulePack, named: dict[str, Named], using: list[str]) -> Node:
     if isinstance(condition, FieldTest):
-        return test(condition.field, condition.operator, condition.operand)
+        codes = condition.field == "programmes"  # the pack declares their names (the vocabulary does not)
+        names = {code: declared.name for code, declared in pack.programmes.items()} if codes else NO_NAMES
+        return test(condition.field, condition.operator, condition.operand, names)
     if isinstance(condition, DefinitionRef):
         return _definition(condition.definition, pack, named, using)
     if isinstance(condition, NotOf):

@@ -137,6 +137,7 @@ class UnpublishedAmount(BaseModel):
     model_config = _STRICT
     published: Literal[False]
     note: str = Field(min_length=1, description="Which document sets the amount.")
+    note_zh: str | None = Field(default=None, min_length=1, description="The note in Chinese, for Chinese readers.")
 
 
 class MatchingAmount(BaseModel):

@@ -71,8 +71,10 @@ LABELS: dict[str, dict[Language, str]] = {
     "region": {"zh": "地区", "en": "Region"},
     "zone": {"zh": "园区", "en": "Zone"},
     "granted_benefits": {"zh": "可享受的待遇", "en": "Granted benefits"},
-    "unpriced": {"zh": "金额未知的待遇", "en": "Benefits without a known amount"},
-    "compare_title": {"zh": "各地区对比（按已知现金合计排序）", "en": "Regions compared (by total known cash)"},
+    "compare_title": {
+        "zh": "各地区对比（按已知现金合计排序，相同时按可享受待遇项数）",
+        "en": "Regions compared (by total known cash, then by the number of benefits granted)",
+    },
     # the rule catalogue
     "in_force": {"zh": "现行", "en": "in force"},
     "id": {"zh": "编号", "en": "ID"},
@@ -100,6 +102,9 @@ LABELS: dict[str, dict[Language, str]] = {
     "granted_count": {"zh": "可享受人数", "en": "Granted"},
     "cash_yuan": {"zh": "现金（元）", "en": "Cash (yuan)"},
     "needs_info_count": {"zh": "需补充信息", "en": "Needs info"},
+    # a report on the terminal
+    "granted_heading": {"zh": "可享受的待遇", "en": "Granted"},
+    "whether_in": {"zh": "：是否为", "en": ": whether in "},
     # the readable roster (CSV and .xlsx)
     "row_heading": {"zh": "行号", "en": "Row"},
     "row_ok": {"zh": "已评估", "en": "scored"},

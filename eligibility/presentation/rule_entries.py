@@ -31,6 +31,7 @@ from eligibility.packs.schema import (
     UnpublishedAmount,
 )
 from eligibility.presentation.labels import label
+from eligibility.presentation.money import money
 
 
 class SourceEntry(BaseModel):
@@ -81,7 +82,7 @@ def amount_text(rule: Rule) -> Names:
     """The amount in words: yuan, 'amount not published', a matching formula, or a dash."""
     amount = rule.amount
     if isinstance(amount, FixedAmount):
-        return Names(zh=f"{amount.yuan:,} 元", en=f"{amount.yuan:,} yuan")
+        return Names(zh=money(amount.yuan, "zh"), en=money(amount.yuan, "en"))
     if isinstance(amount, UnpublishedAmount):
         return Names(zh=label("amount_not_published", "zh"), en=label("amount_not_published", "en"))
     if isinstance(amount, MatchingAmount):

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from eligibility.facts.service_time import anniversary
+from eligibility.facts.consistency import ZONE_REGIONS
+from eligibility.facts.service_time import anniversary, full_years_between
 from eligibility.facts.spelling import BOOLEAN_WORDS
 from eligibility.facts.vocabulary import AWARD_LEVELS, FIELDS, FieldKind
 from eligibility.packs.catalogue import Catalogue
@@ -91,7 +92,8 @@ def random_profiles(
                 mapping[key], cells[key] = meaning, word.upper() if rng.random() < 0.2 else word
             elif spec.kind is FieldKind.date:
                 if rng.random() < 0.5:
-                    text = _date_text(rng, _start_date(rng, as_of))
+                    start = _start_date(rng, as_of)
+                    text = _date_text(rng, start)
                     mapping[key], cells[key] = text, text
             elif spec.kind is FieldKind.number:
                 years = rng.choice([0, 1, 2, 3, 4, 4.5, 5, 5.0, 6, 8, 10, 20])
@@ -116,6 +118,18 @@ def random_profiles(
                     items.append(f"{spelled}:{'' if amount is None else amount}" + (f":{name}" if name else ""))
                 mapping[key] = awards
                 cells[key] = ";".join(items) if items else "none"
+        # Facts that would contradict each other (facts/consistency.py) are made to agree: a zone of the
+        # region, or none; service years given beside a start date are the full years it gives, or left out.
+        if ZONE_REGIONS.get(mapping.get("zone", "")) not in (None, region):
+            del mapping["zone"]
+            cells["zone"] = ""
+        if "years_served" in mapping and "service_start_date" in mapping:
+            if rng.random() < 0.5:
+                del mapping["years_served"]
+                cells["years_served"] = ""
+            else:
+                years = full_years_between(start, as_of) + rng.choice([0, 0.5])
+                mapping["years_served"], cells["years_served"] = float(years), str(years)
         valid = True
         if rng.random() < bad_share:
             key = rng.choice(
