@@ -8,7 +8,8 @@ values, unknown cells, 0.1% bad rows) as a CSV, then in the same run times:
 - the floor: `polars.read_csv` of the same input plus `write_csv` of an output of
   equal length (the batch's own output, read back untimed);
 - the readable layouts an officer opens, in Chinese: a CSV and an .xlsx workbook
-  (one column per benefit, amounts in 万元, summary sheets), against the ids run;
+  (one column per benefit, amounts in 万元, summary sheets), against the ids run,
+  and the writing alone (rows already scored, in memory), rows per second;
 - the columnar evaluator alone, in memory, on N validated Aksu profiles (years
   served at the as-of date, every rule's status and amount, exclusivity, the
   total; not the output strings): the five housing tiers, and the whole Aksu pack.
@@ -131,6 +132,31 @@ def evaluator_rate(catalogue: Catalogue, rows: int, housing_only: bool) -> float
     return rows / sorted(timings)[1]
 
 
+def xlsx_write_rate(catalogue: Catalogue, rows: int, directory: Path) -> tuple[float, float]:
+    """Rows per second of the readable layouts written alone (scored rows in memory; parts, then the file), xlsx
+    and csv, in Chinese."""
+    from eligibility.batch.run import score_chunk
+    from eligibility.batch.summary import BatchSummary
+    from eligibility.batch.writing import RosterWriter
+
+    evaluator = ColumnarEvaluator(catalogue.loaded, AS_OF)
+    raw = synthetic_roster(rows, catalogue.regions)
+    chunks = []
+    for start in range(0, rows, 100_000):
+        scored, _ = score_chunk(evaluator, validate(raw.slice(start, 100_000), {}, AS_OF), start)
+        chunks.append(scored)
+    rules = {region: pack.rules for region, pack in evaluator.packs.items()}
+    rates = []
+    for format in ("xlsx", "csv"):
+        started = time.perf_counter()
+        writer = RosterWriter(directory / f"written.{format}", format, [], "zh", catalogue, rules)
+        for chunk in chunks:
+            writer.write(chunk)
+        writer.commit(BatchSummary("roster.csv", f"written.{format}", AS_OF.isoformat(), catalogue.rules_version))
+        rates.append(rows / (time.perf_counter() - started))
+    return rates[0], rates[1]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("rows", nargs="*", type=int, default=[1_000_000])
@@ -173,6 +199,10 @@ def main() -> None:
                 f"{'':>10} readable {name.split('.')[1]:<4} (zh): {seconds:.2f} s = {rows / seconds:,.0f} rows/s; "
                 f"{seconds / batch_seconds:.2f}x the ids run; peak RSS {max(rss for _, rss in readable) / 2**20:,.0f} MiB"
             )
+        xlsx_rate, csv_rate = xlsx_write_rate(catalogue, rows, directory)
+        print(
+            f"{'':>10} writing alone (zh, rows scored in memory): xlsx {xlsx_rate:,.0f} rows/s, csv {csv_rate:,.0f} rows/s"
+        )
         if arguments.keep is None:
             shutil.rmtree(directory)
     evaluated = min(max(arguments.rows), 1_000_000)

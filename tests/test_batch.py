@@ -206,9 +206,7 @@ def test_columns_that_are_no_fact_are_copied_unchanged_after_the_scoring_columns
     result = invoke(str(roster), "--out", str(out), "--format", "ids", "--quiet", "--summary-json", str(summary))
     assert result.exit_code == 0, result.output
     assert result.stderr.count("notice:") == 1
-    assert (
-        "columns not used for scoring, copied unchanged to the end of the output: 姓名, 部门, status" in result.stderr
-    )
+    assert "columns not used for scoring, copied unchanged to the output: 姓名, 部门, status" in result.stderr
     rows = pl.read_csv(out, infer_schema=False)
     assert rows.columns[-3:] == ["姓名", "部门", "status (input)"]  # a clash with an output column is renamed
     row = rows.row(0, named=True)
@@ -227,7 +225,7 @@ def test_a_misspelt_fact_column_gets_a_did_you_mean_notice_and_its_values_are_no
     assert result.exit_code == 0, result.output
     assert "column '学 历' is not a known fact (did you mean '学历' (degree)?)" in result.stderr
     assert "column 'degre' is not a known fact (did you mean 'degree'?)" in result.stderr
-    assert "copied unchanged to the end" not in result.stderr  # each column is named once
+    assert "copied unchanged to the output" not in result.stderr  # each column is named once
     row = json.loads(out.read_text(encoding="utf-8"))
     assert (row["学 历"], row["degre"]) == ("博士", "phd")
     assert "aksu.housing.prefecture_master" in row["needs_info"].split(";")  # the degree stayed unknown
@@ -383,7 +381,7 @@ def test_columns_that_are_no_fact_are_carried_from_an_xlsx_as_a_csv_export_shows
     out = tmp_path / "o.jsonl"
     result = invoke(str(workbook), "--out", str(out), "--quiet")
     assert result.exit_code == 0, result.output
-    assert "copied unchanged to the end of the output: 姓名, 工号" in result.stderr
+    assert "copied unchanged to the output: 姓名, 工号" in result.stderr
     rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert [(row["姓名"], row["工号"]) for row in rows] == [
         ("张三", "1001"),

@@ -187,3 +187,23 @@ def test_a_stopped_run_exits_130_saying_so_and_leaves_the_previous_output_and_no
     assert "中断：未写入输出文件" in errors and "Traceback" not in errors
     assert out.read_text(encoding="utf-8") == "previous results"
     assert sorted(name.name for name in tmp_path.iterdir()) == ["big.csv", "o.xlsx"]
+
+
+def test_the_readmes_example_workbook_gives_what_the_readme_shows(tmp_path: Path) -> None:
+    out = tmp_path / "结果.xlsx"
+    result = invoke(
+        "batch", str(REPO / "examples" / "人才名册.xlsx"), "--out", str(out), "--lang", "zh", "--as-of", AS_OF
+    )
+    assert result.exit_code == 0, result.output
+    assert "行数: 6    错误行: 1" in result.stdout and "已知现金合计: 140万元" in result.stdout
+    assert "表头（第2行）上方的第1行已跳过：2024年人才名册" in result.stderr
+    assert "以下列不参与评估，原样复制到输出：姓名、部门" in result.stderr
+    sheet = openpyxl.load_workbook(out)["评估结果"]
+    headings = [cell.value for cell in sheet[1]]
+    rows = {row[1]: dict(zip(headings, row, strict=True)) for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert [row["行号"] for row in rows.values()] == [3, 4, 5, 6, 7, 8]  # the title row and header are rows 1-2
+    assert (rows["001"]["姓名"], rows["001"]["地区高层次人才购房补助"]) == ("张伟", 50)
+    assert (rows["002"]["地区高层次人才购房补助"], rows["002"]["高新区高层次人才购房补助"]) == (None, 70)
+    assert rows["003"]["已知现金合计（万元）"] == 0  # 2020年6月2日, typed as text: one day short of five years
+    assert rows["005"]["国家级、市级人才称号表彰奖励1:1资金配套"] == 20
+    assert rows["006"]["状态"] == "有错误" and "'博导'" in rows["006"]["错误说明"]

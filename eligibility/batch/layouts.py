@@ -40,6 +40,7 @@ class Column:
     number: pl.Expr | None = None  # String of a decimal number; where not null, the cell is this number
     style: Style = "text"
     width: int = 12
+    trusted: bool = False  # the text is the layout's own words or digits: nothing in it to escape
 
 
 def ids_frame(scored: pl.DataFrame, carried: Sequence[str]) -> pl.DataFrame:
@@ -66,16 +67,22 @@ def readable_columns(
 
     unit = "（万元）" if language == "zh" else " (yuan)"
     columns = [
-        Column(say("row_heading"), pl.col(ROW).cast(pl.String), pl.col(ROW).cast(pl.String), "integer", 8),
+        Column(say("row_heading"), pl.col(ROW).cast(pl.String), pl.col(ROW).cast(pl.String), "integer", 8, True),
         Column(say("id"), pl.col("id"), width=12),
         *(Column(name, pl.col(name), width=12) for name in carried),
         Column(
             say("status"),
             pl.when(pl.col("status") == "ok").then(pl.lit(say("row_ok"))).otherwise(pl.lit(say("row_error"))),
             width=8,
+            trusted=True,
         ),
         Column(
-            say("total") + unit, pl.lit(None, pl.String), amount_in(language, pl.col("total_cash_yuan")), "amount", 16
+            say("total") + unit,
+            pl.lit(None, pl.String),
+            amount_in(language, pl.col("total_cash_yuan")),
+            "amount",
+            16,
+            True,
         ),
     ]
     names = Counter(words(rule.name, language) for _, rule in benefits)
@@ -109,7 +116,7 @@ def _benefit_column(rule: Rule, heading: str, language: Language) -> Column:
         .then(pl.lit(label("benefit_superseded", language)))
     )
     number = pl.when(exact & ~at_least).then(amount_in(language, yuan)) if rule.kind == "cash" else None
-    return Column(heading, text, number, "amount" if number is not None else "text", 14)
+    return Column(heading, text, number, "amount" if number is not None else "text", 14, trusted=True)
 
 
 def rendered(frame: pl.DataFrame, columns: Sequence[Column]) -> pl.DataFrame:

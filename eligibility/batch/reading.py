@@ -129,9 +129,8 @@ def map_headers(columns: list[str], where: str, reserved: Iterable[str] = ()) ->
         notices.insert(
             0,
             Notice(
-                f"{where}: columns not used for scoring, copied unchanged to the end of the output: "
-                + ", ".join(unguessed),
-                f"{where}：以下列不参与评估，原样复制到输出末尾：" + "、".join(unguessed),
+                f"{where}: columns not used for scoring, copied unchanged to the output: " + ", ".join(unguessed),
+                f"{where}：以下列不参与评估，原样复制到输出：" + "、".join(unguessed),
             ),
         )
     if problems:

@@ -101,8 +101,7 @@ class BatchSummary:
             lines.append("  ".join(say(key) for key in ("benefit", "granted_count", "needs_info_count", "cash_total")))
         for tally in shown:
             name = tally.name_zh if language == "zh" else tally.name_en
-            lines.append(
-                f"{name} ({tally.benefit_id})  {tally.granted:,}  {tally.needs_info:,}  {money(tally.cash_yuan, language)}"
-            )
+            cash = money(tally.cash_yuan, language) if tally.cash else "—"
+            lines.append(f"{name} ({tally.benefit_id})  {tally.granted:,}  {tally.needs_info:,}  {cash}")
         lines.append(f"{say('total')}: {money(self.total_cash_yuan, language)}")
         return lines

@@ -172,7 +172,7 @@ class RosterWriter:
                 layouts.ids_frame(chunk, self.carried).write_ndjson(self._stream)
             else:
                 assert self._parts is not None
-                chunk.write_parquet(self._parts / f"{self.rows:012d}.parquet")
+                chunk.write_parquet(self._parts / f"{self.rows:012d}.parquet", compression="lz4")
             self.rows += chunk.height
         except OSError as error:
             raise self._refused(error) from None
@@ -265,10 +265,10 @@ class RosterWriter:
         workbook = xlsx.WorkbookWriter(self.temporary)
         try:
             parts = self._part_files()
-            sample = layouts.rendered(self._aligned(parts[0], needed), columns) if parts else None
+            sample = layouts.rendered(self._aligned(parts[0], needed).head(200), columns) if parts else None
             workbook.start(label("sheet_results", language), columns, language, sample)
             for part in parts:
-                workbook.write(layouts.rendered(self._aligned(part, needed), columns))
+                workbook.write(self._aligned(part, needed))
             workbook.finish()
             self._summary_sheets(workbook, summary)
             self._errors_sheet(workbook, parts)
@@ -316,7 +316,7 @@ class RosterWriter:
             ),
         ]
         workbook.start(say("sheet_summary"), summary_columns, language)
-        workbook.write(layouts.rendered(rows, summary_columns))
+        workbook.write(rows)
         workbook.finish()
         regions = [summary.regions[code] for code in self.benefits if code in summary.regions]
         region_rows = pl.DataFrame(
@@ -339,7 +339,7 @@ class RosterWriter:
             ),
         ]
         workbook.start(say("sheet_regions"), region_columns, language)
-        workbook.write(layouts.rendered(region_rows, region_columns))
+        workbook.write(region_rows)
         workbook.finish()
         about = pl.DataFrame(
             {
@@ -352,7 +352,7 @@ class RosterWriter:
             layouts.Column(say("value"), pl.col("value"), width=40),
         ]
         workbook.start(say("sheet_about"), about_columns, language)
-        workbook.write(layouts.rendered(about, about_columns))
+        workbook.write(about)
         workbook.finish(autofilter=False)
 
     def _errors_sheet(self, workbook: xlsx.WorkbookWriter, parts: Sequence[Path]) -> None:
@@ -372,7 +372,7 @@ class RosterWriter:
         workbook.start(label("sheet_errors", language), columns, language)
         for part in parts:
             bad = pl.scan_parquet(part).filter(pl.col("status") == "error").select("row", "id", problems).collect()
-            workbook.write(layouts.rendered(bad, columns))
+            workbook.write(bad)
         workbook.finish()
 
 

@@ -1,9 +1,11 @@
 """Writing .xlsx workbooks fast: each sheet's XML made in bulk by polars and streamed into the zip.
 
 A workbook is a zip of XML parts. The rows of a sheet are made as XML by polars
-string expressions over a whole chunk at once (the GIL released; a Python call
-per cell wrote 5,000 rows a second), and streamed into the archive, so memory
-stays flat. Text is written as inline strings: a cell that begins with = or +
+string expressions, straight from the scored rows by the layout's column
+expressions, a slice of rows at a time (the GIL released; a Python call per cell
+wrote 5,000 rows a second), and streamed into the archive, so memory stays flat.
+Only text that may hold markup (ids, the roster's own columns, problems) is
+escaped; the layout's own words and numbers need not be. Text is written as inline strings: a cell that begins with = or +
 is text, shown as typed and never evaluated, with no apostrophe to see. The
 results sheet has a bold, frozen header row with a filter; amounts carry a
 number format (thousands separators, or 万元).
@@ -13,6 +15,7 @@ from __future__ import annotations
 
 import zipfile
 from collections.abc import Sequence
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Final
@@ -74,6 +77,9 @@ class WorkbookWriter:
 
     def __init__(self, path: Path) -> None:
         self.archive = zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1)
+        # Compressing a slice (zlib releases the GIL) overlaps making the next one's XML.
+        self._compressor = ThreadPoolExecutor(max_workers=1)
+        self._pending: Future[int] | None = None
         self.sheets: list[tuple[str, int, int]] = []  # (name, rows, columns) of the finished sheets
         self.current: Sheet | None = None
         self.frozen: set[int] = set()
@@ -101,46 +107,58 @@ class WorkbookWriter:
         )
         self.current = Sheet(name, columns, language, stream, rows=1)
 
-    def write(self, cells: pl.DataFrame) -> None:
-        """Rows of the current sheet: `cells` holds, per column, the layout's rendered text (batch/layouts.py)."""
+    def write(self, frame: pl.DataFrame) -> None:
+        """Rows of the current sheet, each cell made from `frame` by its column's expressions (batch/layouts.py)."""
         sheet = self.current
         assert sheet is not None
-        if sheet.rows + cells.height > MAX_ROWS:
+        if sheet.rows + frame.height > MAX_ROWS:
             raise ValueError(f"more than {MAX_ROWS - 1:,} rows for one sheet")
-        for start in range(0, cells.height, SLICE_ROWS):  # the XML of a slice at a time: memory stays small
-            self._write_rows(sheet, cells.slice(start, SLICE_ROWS))
+        for start in range(0, frame.height, SLICE_ROWS):  # the XML of a slice at a time: memory stays small
+            self._write_rows(sheet, frame.slice(start, SLICE_ROWS))
 
-    def _write_rows(self, sheet: Sheet, cells: pl.DataFrame) -> None:
+    def _write_rows(self, sheet: Sheet, frame: pl.DataFrame) -> None:
+        if frame.height == 0:
+            return
+        # Each cell's text and number, and the row number, worked out once; then the XML, each cell one
+        # concatenation (chained `+` builds every intermediate string).
         first = sheet.rows + 1
-        row = pl.int_range(first, first + cells.height, dtype=pl.Int64).cast(pl.String)
-        xml = []
+        values = frame.select(
+            pl.int_range(first, first + frame.height, dtype=pl.Int64).cast(pl.String).alias("r"),
+            *(column.text.alias(f"t{index}") for index, column in enumerate(sheet.columns)),
+            *(
+                column.number.alias(f"n{index}")
+                for index, column in enumerate(sheet.columns)
+                if column.number is not None
+            ),
+        )
+        row = pl.col("r")
+        xml: list[pl.Expr] = []
         for index, column in enumerate(sheet.columns):
-            value = pl.col(cells.columns[index])
-            reference = pl.lit(f'<c r="{column_letters(index)}') + row
-            if column.number is not None:  # the layout rendered a number here where one exists
-                style = _STYLES.get((column.style, sheet.language if column.style == "amount" else ""), 0)
-                is_number = value.str.contains(r"^-?\d+(\.\d+)?$")
-                number = reference + pl.lit(f'" s="{style}"><v>') + value + pl.lit("</v></c>")
-                text = (
-                    reference
-                    + pl.lit('" t="inlineStr"><is><t xml:space="preserve">')
-                    + _escaped(value)
-                    + pl.lit("</t></is></c>")
-                )
-                cell = pl.when(is_number).then(number).otherwise(text)
-            else:
-                cell = (
-                    reference
-                    + pl.lit('" t="inlineStr"><is><t xml:space="preserve">')
-                    + _escaped(value)
-                    + pl.lit("</t></is></c>")
-                )
-            xml.append(pl.when(value.is_not_null() & (value != "")).then(cell).otherwise(pl.lit("")))
-        rows = cells.select(
-            (pl.lit('<row r="') + row + pl.lit('">') + pl.concat_str(xml) + pl.lit("</row>")).alias("xml")
+            value = pl.col(f"t{index}")
+            reference = pl.lit(f'<c r="{column_letters(index)}')
+            opening = '" t="inlineStr"><is><t>' if column.trusted else '" t="inlineStr"><is><t xml:space="preserve">'
+            text = value if column.trusted else _escaped(value)
+            cell = pl.concat_str([reference, row, pl.lit(opening), text, pl.lit("</t></is></c>")])
+            if column.number is None:
+                xml.append(pl.when(value != "").then(cell))
+                continue
+            style = _STYLES.get((column.style, sheet.language if column.style == "amount" else ""), 0)
+            number = pl.col(f"n{index}")
+            as_number = pl.concat_str([reference, row, pl.lit(f'" s="{style}"><v>'), number, pl.lit("</v></c>")])
+            xml.append(pl.when(number.is_not_null()).then(as_number).when(value != "").then(cell))
+        rows = values.select(
+            pl.concat_str([pl.lit('<row r="'), row, pl.lit('">'), *xml, pl.lit("</row>")], ignore_nulls=True)
         ).to_series()
-        sheet.stream.write(rows.str.join("").item().encode())
-        sheet.rows += cells.height
+        data = rows.str.join("").item().encode()
+        self._wait()
+        self._pending = self._compressor.submit(sheet.stream.write, data)
+        sheet.rows += frame.height
+
+    def _wait(self) -> None:
+        """The slice being compressed, written (its error raised here)."""
+        if self._pending is not None:
+            pending, self._pending = self._pending, None
+            pending.result()
 
     def finish(self, autofilter: bool = True) -> None:
         """Close the current sheet (with a filter over its rows)."""
@@ -148,6 +166,7 @@ class WorkbookWriter:
         assert sheet is not None
         last = f"{column_letters(len(sheet.columns) - 1)}{sheet.rows}"
         closing = "</sheetData>" + (f'<autoFilter ref="A1:{last}"/>' if autofilter else "") + "</worksheet>"
+        self._wait()
         sheet.stream.write(closing.encode())
         sheet.stream.close()
         self.sheets.append((sheet.name, sheet.rows, len(sheet.columns)))
@@ -183,12 +202,20 @@ class WorkbookWriter:
         for name, text in parts.items():
             self.archive.writestr(name, text)
         self.archive.close()
+        self._compressor.shutdown()
 
     def abandon(self) -> None:
         """Stop without finishing (the caller removes the file)."""
-        if self.current is not None:
-            self.current.stream.close()
-        self.archive.close()
+        if self._pending is not None:
+            self._pending.cancel()
+            wait([self._pending])
+        self._compressor.shutdown()
+        try:
+            if self.current is not None:
+                self.current.stream.close()
+            self.archive.close()
+        except (OSError, ValueError):  # a full disk or an archive already broken: the file goes anyway
+            pass
 
 
 def _width(column: Column, sample: pl.DataFrame | None, index: int) -> int:
