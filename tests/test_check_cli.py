@@ -164,3 +164,19 @@ def test_a_flag_overrides_the_same_fact_given_in_chinese_in_the_file(tmp_path: P
     result = run(str(path), "--degree", "doctorate", "--as-of", "2025-06-01", "--json")
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["total_cash_yuan"] == 500000
+
+
+@pytest.mark.parametrize(
+    ("arguments", "error"),
+    [
+        (["serve", "--port", "abc"], "Error: Invalid value for '--port'"),
+        (["check", "--nonsense"], "Error: No such option: --nonsense"),
+        (["batch", "r.csv", "--out", "o.csv", "--header-row", "x"], "Error: Invalid value for '--header-row'"),
+    ],
+)
+def test_a_bad_option_is_one_error_line_under_the_usage_never_a_drawn_box(arguments: list[str], error: str) -> None:
+    result = invoke(*arguments)
+    assert result.exit_code == 2
+    lines = result.stderr.strip().splitlines()
+    assert lines[0].startswith("Usage: eligibility") and lines[-1].startswith(error)
+    assert not any(mark in result.stderr for mark in "╭╰│")

@@ -15,6 +15,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,  # a bad option is the one line "Error: ..." (with usage above it), not a drawn box
 )
 
 

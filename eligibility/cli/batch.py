@@ -69,7 +69,6 @@ def batch(
         typer.Option(
             "--header-row",
             help="The header's row as the spreadsheet numbers it (default: the first row naming the facts).",
-            min=1,
         ),
     ] = None,
     output_encoding: Annotated[
@@ -132,10 +131,13 @@ def batch(
 
     Example:
 
+    \b
         eligibility batch 人才名单.xlsx --out 结果.xlsx --lang zh --summary-json summary.json
 
+    \b
         eligibility batch roster.csv --out scored.jsonl --as-of 2025-06-01
 
+    \b
         eligibility batch --from-db hr.db --table 人才名单 --to-db hr.db --to-table 评定结果 --if-exists replace
     """
     language = parse_language(lang)

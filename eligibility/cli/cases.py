@@ -29,6 +29,7 @@ def test_cases(
 
     Example:
 
+    \b
         eligibility test cases/
         eligibility test my-rules/guangzhou.cases.yaml --rules my-rules --lang zh
     """

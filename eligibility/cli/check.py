@@ -146,11 +146,14 @@ def check(
 
     Example:
 
+    \b
         eligibility check --region aksu --degree doctorate --introduction full_time
         --years-served 5 --bought-home-in-region --lang en
 
+    \b
         eligibility check examples/doctor-aksu.yaml --as-of 2025-06-01 --explain
 
+    \b
         eligibility check examples/doctor-aksu.yaml --set title=associate_senior --set zone=aksu_alar_hitech_zone
     """
     language = parse_language(lang)

@@ -36,6 +36,7 @@ def compare(
 
     Example:
 
+    \b
         eligibility compare examples/doctor-aksu.yaml --as-of 2025-06-01 --lang en
     """
     language = parse_language(lang)

@@ -25,6 +25,7 @@ rules_app = typer.Typer(
     name="rules",
     help="The rule catalogue: list and show rules with their sources; lint rule packs; start a new region's pack.",
     no_args_is_help=True,
+    rich_markup_mode=None,
 )
 
 
@@ -53,6 +54,7 @@ def list_rules(
 
     Example:
 
+    \b
         eligibility rules list --region qijiang --lang en
         eligibility rules list --json
     """
@@ -86,6 +88,7 @@ def show_rule(
 
     Example:
 
+    \b
         eligibility rules show aksu.housing.prefecture_high_level --lang zh
     """
     language = parse_language(lang)
@@ -120,6 +123,7 @@ def list_programmes(
 
     Example:
 
+    \b
         eligibility rules programmes --region aksu --lang zh
     """
     language = parse_language(lang)
@@ -172,6 +176,7 @@ def lint_rules(
 
     Example:
 
+    \b
         eligibility rules lint my-rules/ --sources my-sources/
     """
     from eligibility.packs.catalogue import default_rules_directory
@@ -207,6 +212,7 @@ def new_rules(
 
     Example:
 
+    \b
         eligibility rules new guangzhou --dir my-rules
     """
     language = parse_language(lang)

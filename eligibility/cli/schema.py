@@ -33,6 +33,7 @@ def schema_command(
 
     Example:
 
+    \b
         eligibility schema applicant > applicant.schema.json
     """
     with user_errors():

@@ -26,8 +26,10 @@ def serve(
 
     Example:
 
+    \b
         eligibility serve --port 8000
 
+    \b
         curl -s localhost:8000/v1/evaluate -d '{"region": "aksu", "degree": "master"}'
     """
     with user_errors():
