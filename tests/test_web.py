@@ -429,6 +429,29 @@ def test_rosters_beyond_the_limit_held_at_once_are_refused_until_one_goes(
         assert scored(client, upload(client, ROSTER.read_bytes(), "roster.csv"))["state"] == "done"
 
 
+def test_an_old_xls_roster_is_scored_as_eligibility_batch_scores_it(
+    roster_server: tuple[Server, RosterJobs], tmp_path: Path
+) -> None:
+    import xlwt  # type: ignore[import-untyped]
+
+    book = xlwt.Workbook()
+    sheet = book.add_sheet("名单")
+    for row, line in enumerate(ROSTER.read_text(encoding="utf-8").splitlines()):
+        for column, cell in enumerate(line.split(",")):
+            sheet.write(row, column, cell)
+    workbook = tmp_path / "名单.xls"
+    book.save(str(workbook))
+    server, _ = roster_server
+    with httpx.Client(base_url=server.url, timeout=30) as client:
+        status = scored(client, upload(client, workbook.read_bytes(), "名单.xls"))
+        assert status["state"] == "done", client.get(f"/roster/jobs/{status['job']}").text
+        downloaded = client.get(f"/roster/jobs/{status['job']}/download").content
+    expected = tmp_path / "expected.csv"
+    arguments = ("--out", str(expected), "--as-of", "2025-06-01", "--lang", "en", "--quiet")
+    assert invoke("batch", str(workbook), *arguments).exit_code == 0
+    assert downloaded == expected.read_bytes()
+
+
 def test_a_file_that_is_no_roster_ends_its_job_with_a_message_not_the_server(
     roster_server: tuple[Server, RosterJobs],
 ) -> None:
@@ -441,7 +464,7 @@ def test_a_file_that_is_no_roster_ends_its_job_with_a_message_not_the_server(
         assert (
             jobs.root is not None and str(jobs.root) not in html and "Traceback" not in html
         )  # where the server keeps files is its own
-        # An .xls is taken by its type and handed to the batch reader as it is; what that reader says is shown.
+        # A broken .xls is taken by its type and handed to the batch reader; what that reader says is shown.
         workbook = scored(client, upload(client, b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(512), "名单.xls"))
         assert workbook["state"] == "failed"
         assert "<strong>名单.xls</strong>" in client.get(f"/roster/jobs/{workbook['job']}").text
