@@ -21,6 +21,7 @@ import polars as pl
 
 from eligibility.batch.columns import ERROR, ERROR_ZH
 from eligibility.batch.evaluator import benefit_amount, benefit_minimum, benefit_status
+from eligibility.batch.summary import BatchSummary
 from eligibility.evaluation.outcome import GRANTED, NEEDS_INFO, PROPOSED, STATUS_NAMES, SUPERSEDED
 from eligibility.packs.catalogue import Catalogue
 from eligibility.packs.schema import Rule
@@ -125,3 +126,99 @@ def rendered(frame: pl.DataFrame, columns: Sequence[Column]) -> pl.DataFrame:
         (pl.coalesce(column.number, column.text) if column.number is not None else column.text).alias(f"c{index}")
         for index, column in enumerate(columns)
     )
+
+
+@dataclass(frozen=True)
+class SummarySheet:
+    """A sheet of a workbook's summary: its name, columns and rows (a small frame)."""
+
+    name: str
+    columns: list[Column]
+    rows: pl.DataFrame
+    filtered: bool = True
+
+
+def summary_sheets(
+    summary: BatchSummary, catalogue: Catalogue, regions: Sequence[str], language: Language
+) -> list[SummarySheet]:
+    """The sheets after the results: per benefit (people granted, needing information, known cash), per region
+    (rows, known cash) in `regions` order, and what the run was (date, rules, input, counts)."""
+
+    def say(key: str) -> str:
+        return label(key, language)
+
+    region_name = {code.code: words(code.name, language) for code in catalogue.region_codes}
+    benefits = [tally for tally in summary.benefits.values() if tally.granted or tally.needs_info]
+    per_benefit = pl.DataFrame(
+        {
+            "region": [region_name.get(tally.region, tally.region) for tally in benefits],
+            "benefit": [tally.name_zh if language == "zh" else tally.name_en for tally in benefits],
+            "granted": [tally.granted for tally in benefits],
+            "needs_info": [tally.needs_info for tally in benefits],
+            "cash": [tally.cash_yuan if tally.cash else None for tally in benefits],
+        },
+        schema={
+            "region": pl.String,
+            "benefit": pl.String,
+            "granted": pl.Int64,
+            "needs_info": pl.Int64,
+            "cash": pl.Int64,
+        },
+    )
+    tallies = [summary.regions[code] for code in regions]
+    per_region = pl.DataFrame(
+        {
+            "region": [region_name.get(tally.region, tally.region) for tally in tallies],
+            "rows": [tally.rows for tally in tallies],
+            "cash": [tally.cash_yuan for tally in tallies],
+        },
+        schema={"region": pl.String, "rows": pl.Int64, "cash": pl.Int64},
+    )
+    about = pl.DataFrame(
+        {
+            "what": [say("as_of"), say("rules_version"), say("input_file"), say("rows"), say("rows_with_errors")],
+            "value": [summary.as_of, summary.rules_version, summary.input, str(summary.rows), str(summary.errors)],
+        }
+    )
+    region = Column(say("region"), pl.col("region"), width=14)
+    return [
+        SummarySheet(
+            say("sheet_summary"),
+            [
+                region,
+                Column(say("benefit"), pl.col("benefit"), width=36),
+                _count(say("granted_count"), "granted"),
+                _count(say("needs_info_count"), "needs_info"),
+                _cash(language),
+            ],
+            per_benefit,
+        ),
+        SummarySheet(say("sheet_regions"), [region, _count(say("rows"), "rows"), _cash(language)], per_region),
+        SummarySheet(
+            say("sheet_about"),
+            [Column(say("item"), pl.col("what"), width=16), Column(say("value"), pl.col("value"), width=40)],
+            about,
+            filtered=False,
+        ),
+    ]
+
+
+def error_columns(language: Language) -> list[Column]:
+    """The errors sheet: each bad row's number, id and every problem."""
+    problems = ERROR_ZH if language == "zh" else ERROR
+    return [
+        Column(
+            label("row_heading", language), pl.col(ROW).cast(pl.String), pl.col(ROW).cast(pl.String), "integer", 8, True
+        ),
+        Column(label("id", language), pl.col("id"), width=14),
+        Column(label("error_heading", language), pl.col(problems), width=100),
+    ]
+
+
+def _count(heading: str, name: str) -> Column:
+    return Column(heading, pl.lit(None, pl.String), pl.col(name).cast(pl.String), "integer", 12, True)
+
+
+def _cash(language: Language) -> Column:
+    heading = label("cash_total", language) + ("（万元）" if language == "zh" else " (yuan)")
+    return Column(heading, pl.lit(None, pl.String), amount_in(language, pl.col("cash")), "amount", 16, True)

@@ -34,7 +34,7 @@ from eligibility.batch.summary import BatchSummary
 from eligibility.errors import InputError, Problem
 from eligibility.packs.catalogue import Catalogue
 from eligibility.packs.schema import Rule
-from eligibility.presentation.labels import Language, label, words
+from eligibility.presentation.labels import Language, label
 
 OutputFormat = Literal["csv", "ids", "jsonl", "parquet", "xlsx"]
 FORMATS: Final[dict[str, OutputFormat]] = {
@@ -278,106 +278,21 @@ class RosterWriter:
             raise
 
     def _summary_sheets(self, workbook: xlsx.WorkbookWriter, summary: BatchSummary) -> None:
-        language = self.language
-
-        def say(key: str) -> str:
-            return label(key, language)
-
-        unit = "（万元）" if language == "zh" else " (yuan)"
-        benefits = [tally for tally in summary.benefits.values() if tally.granted or tally.needs_info]
-        region_name = {code.code: words(code.name, language) for code in self.catalogue.region_codes}
-        rows = pl.DataFrame(
-            {
-                "region": [region_name.get(tally.region, tally.region) for tally in benefits],
-                "benefit": [tally.name_zh if language == "zh" else tally.name_en for tally in benefits],
-                "granted": [tally.granted for tally in benefits],
-                "needs_info": [tally.needs_info for tally in benefits],
-                "cash": [tally.cash_yuan if tally.cash else None for tally in benefits],
-            },
-            schema={
-                "region": pl.String,
-                "benefit": pl.String,
-                "granted": pl.Int64,
-                "needs_info": pl.Int64,
-                "cash": pl.Int64,
-            },
-        )
-        summary_columns = [
-            layouts.Column(say("region"), pl.col("region"), width=14),
-            layouts.Column(say("benefit"), pl.col("benefit"), width=36),
-            _count(say("granted_count"), "granted"),
-            _count(say("needs_info_count"), "needs_info"),
-            layouts.Column(
-                say("cash_total") + unit,
-                pl.lit(None, pl.String),
-                layouts.amount_in(language, pl.col("cash")),
-                "amount",
-                16,
-            ),
-        ]
-        workbook.start(say("sheet_summary"), summary_columns, language)
-        workbook.write(rows)
-        workbook.finish()
-        regions = [summary.regions[code] for code in self.benefits if code in summary.regions]
-        region_rows = pl.DataFrame(
-            {
-                "region": [region_name.get(tally.region, tally.region) for tally in regions],
-                "rows": [tally.rows for tally in regions],
-                "cash": [tally.cash_yuan for tally in regions],
-            },
-            schema={"region": pl.String, "rows": pl.Int64, "cash": pl.Int64},
-        )
-        region_columns = [
-            layouts.Column(say("region"), pl.col("region"), width=14),
-            _count(say("rows"), "rows"),
-            layouts.Column(
-                say("cash_total") + unit,
-                pl.lit(None, pl.String),
-                layouts.amount_in(language, pl.col("cash")),
-                "amount",
-                16,
-            ),
-        ]
-        workbook.start(say("sheet_regions"), region_columns, language)
-        workbook.write(region_rows)
-        workbook.finish()
-        about = pl.DataFrame(
-            {
-                "what": [say("as_of"), say("rules_version"), say("input_file"), say("rows"), say("rows_with_errors")],
-                "value": [summary.as_of, summary.rules_version, summary.input, str(summary.rows), str(summary.errors)],
-            }
-        )
-        about_columns = [
-            layouts.Column(say("item"), pl.col("what"), width=16),
-            layouts.Column(say("value"), pl.col("value"), width=40),
-        ]
-        workbook.start(say("sheet_about"), about_columns, language)
-        workbook.write(about)
-        workbook.finish(autofilter=False)
+        regions = [code for code in self.benefits if code in summary.regions]
+        for sheet in layouts.summary_sheets(summary, self.catalogue, regions, self.language):
+            workbook.start(sheet.name, sheet.columns, self.language)
+            workbook.write(sheet.rows)
+            workbook.finish(autofilter=sheet.filtered)
 
     def _errors_sheet(self, workbook: xlsx.WorkbookWriter, parts: Sequence[Path]) -> None:
-        language = self.language
-        problems = ERROR_ZH if language == "zh" else ERROR
-        columns = [
-            layouts.Column(
-                label("row_heading", language),
-                pl.col("row").cast(pl.String),
-                pl.col("row").cast(pl.String),
-                "integer",
-                8,
-            ),
-            layouts.Column(label("id", language), pl.col("id"), width=14),
-            layouts.Column(label("error_heading", language), pl.col(problems), width=100),
-        ]
-        workbook.start(label("sheet_errors", language), columns, language)
+        columns = layouts.error_columns(self.language)
+        workbook.start(label("sheet_errors", self.language), columns, self.language)
+        problems = ERROR_ZH if self.language == "zh" else ERROR
         for part in parts:
-            bad = pl.scan_parquet(part).filter(pl.col("status") == "error").select("row", "id", problems).collect()
-            workbook.write(bad)
+            workbook.write(
+                pl.scan_parquet(part).filter(pl.col("status") == "error").select("row", "id", problems).collect()
+            )
         workbook.finish()
-
-
-def _count(heading: str, name: str) -> layouts.Column:
-    return layouts.Column(heading, pl.lit(None, pl.String), pl.col(name).cast(pl.String), "integer", 12)
 
 
 def _csv_quoted(text: str) -> str:
