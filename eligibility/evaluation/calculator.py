@@ -20,7 +20,8 @@ from eligibility.conditions.durable import DurableEngine
 from eligibility.conditions.form import Memo, Node, Truth
 from eligibility.errors import InputError, Problem
 from eligibility.evaluation.explanation import explain as explain_report
-from eligibility.evaluation.near_misses import NearMissSearch, near_misses
+from eligibility.evaluation.near_misses import NearMissSearch
+from eligibility.evaluation.near_misses import near_misses as find_near_misses
 from eligibility.evaluation.outcome import (
     Amount,
     fixed_amount,
@@ -105,11 +106,18 @@ class Calculator:
         return profile.model_copy(update={"programmes": tuple(codes)})
 
     def evaluate(
-        self, profile: ApplicantProfile | Mapping[str, Any], as_of: date | str | None = None, *, explain: bool = False
+        self,
+        profile: ApplicantProfile | Mapping[str, Any],
+        as_of: date | str | None = None,
+        *,
+        explain: bool = False,
+        near_misses: bool = True,
     ) -> Report:
         """The report of one applicant at `as_of` (default: today), with its near misses.
 
         `explain=True` adds every condition of every rule of the region, evaluated (`Report.explanation`).
+        `near_misses=False` leaves `near_misses` empty without looking for them: for a caller that
+        does not show them (they are about half the time of an evaluation); nothing else changes.
         """
         profile = self.parse(profile)
         as_of = evaluation_date(as_of)
@@ -127,7 +135,6 @@ class Calculator:
                 listed.append((plan, fields))
         entitlements = resolve_exclusivity([fields for _, fields in listed])
         total, not_summed = granted_cash(entitlements)
-        searches = [plan.search for plan in region.plans]
         # Validated once, as a whole: one pydantic call instead of one per entitlement.
         report = Report.model_validate(
             {
@@ -139,9 +146,17 @@ class Calculator:
                 "entitlements": [plan.entitlement(fields) for plan, fields in listed],
                 "total_cash_yuan": total,
                 "cash_not_summed": not_summed,
-                "near_misses": near_misses(
-                    searches, truths, amounts, facts, profile.service_start_date, as_of, entitlements
-                ),
+                "near_misses": find_near_misses(
+                    [plan.search for plan in region.plans],
+                    truths,
+                    amounts,
+                    facts,
+                    profile.service_start_date,
+                    as_of,
+                    entitlements,
+                )
+                if near_misses
+                else (),
             }
         )
         if explain:
@@ -150,7 +165,11 @@ class Calculator:
         return report
 
     def evaluate_many(
-        self, profiles: Iterable[ApplicantProfile | Mapping[str, Any]], as_of: date | str | None = None
+        self,
+        profiles: Iterable[ApplicantProfile | Mapping[str, Any]],
+        as_of: date | str | None = None,
+        *,
+        near_misses: bool = True,
     ) -> list[Report]:
         """The reports of many applicants at one date (default: today), in input order.
 
@@ -170,7 +189,7 @@ class Calculator:
                 problems.extend(error.problems)
         if problems:
             raise InputError(problems)
-        return [self.evaluate(profile, as_of=as_of) for profile in parsed]
+        return [self.evaluate(profile, as_of=as_of, near_misses=near_misses) for profile in parsed]
 
     def _region(self, region: str) -> _CompiledRegion:
         """The compiled rules of one region, built on first use."""

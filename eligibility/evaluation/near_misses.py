@@ -20,17 +20,20 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from eligibility.conditions.form import Group, Named, Node, Test
 from eligibility.evaluation.explanation import explain_test, fact_value
 from eligibility.evaluation.outcome import amount_rank
+from eligibility.evaluation.report import ConditionExplanation
 from eligibility.facts.derive import Facts
 from eligibility.facts.service_time import anniversary
 from eligibility.facts.vocabulary import FACTS
 from eligibility.packs.schema import Rule
+
+_EXPLAINED_VALUES = 256  # explained tests and values kept per rule: every code of its facts, bounded for numbers
 
 
 @dataclass(frozen=True)
@@ -38,13 +41,17 @@ class NearMissSearch:
     """What the search needs of one rule, worked out once when the rule is compiled.
 
     `changeable`: the distinct tests a near miss may offer to meet, in rule order.
-    `required`: the tests the rule holds only if they hold (reached through `all` and definitions).
+    `required`: the tests the rule holds only if they hold (reached through `all` and definitions),
+    grouped by fact: (field, whether it is conferred, its tests).
     """
 
     rule: Rule
     condition: Node
     changeable: tuple[Test, ...]
-    required: tuple[Test, ...]
+    required: tuple[tuple[str, bool, tuple[Test, ...]], ...]
+    _explained: dict[tuple[Test, type, Any], ConditionExplanation] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     @classmethod
     def of(cls, rule: Rule, condition: Node) -> NearMissSearch:
@@ -52,7 +59,10 @@ class NearMissSearch:
         for test in _tests_outside_negation(condition):
             if not FACTS[test.field].conferred:
                 distinct.setdefault(test.key, test)
-        required = tuple(test for test in _required_tests(condition))
+        by_field: dict[str, list[Test]] = {}
+        for test in _required_tests(condition):
+            by_field.setdefault(test.field, []).append(test)
+        required = tuple((fact, FACTS[fact].conferred, tuple(tests)) for fact, tests in by_field.items())
         return cls(rule, condition, tuple(distinct.values()), required)
 
     def cannot_be_lifted(self, facts: Facts) -> bool:
@@ -62,8 +72,13 @@ class NearMissSearch:
         tests on two different facts fail, or one on a fact never offered as a
         change, the rule fails whatever one fact is changed.
         """
-        failing = {test.field for test in self.required if test.outcome(facts, {})[0] is False}
-        return len(failing) > 1 or any(FACTS[field].conferred for field in failing)
+        failing = 0
+        for _field, conferred, tests in self.required:
+            if any(test.outcome(facts, {})[0] is False for test in tests):
+                if conferred or failing:
+                    return True
+                failing = 1
+        return False
 
     def ways(self, facts: Facts, service_start: date | None) -> list[dict[str, Any]]:
         """Each single failing test that, met alone, lifts the rule out of failure (a NearMissWay's fields)."""
@@ -85,7 +100,7 @@ class NearMissSearch:
                 continue  # the rule ends before the service time is reached
             found.append(
                 {
-                    "failing_condition": explain_test(test, facts, {}),
+                    "failing_condition": self.explained(test, current),
                     "satisfied_by": {test.field: fact_value(meeting)},
                     "status_if_satisfied": "granted" if outcome else "needs_info",
                     "missing_facts": () if outcome else still_missing,
@@ -93,6 +108,20 @@ class NearMissSearch:
                 }
             )
         return found
+
+    def explained(self, test: Test, value: Any) -> ConditionExplanation:
+        """The failing test in words, with the applicant's value: one frozen model per test and value, shared.
+
+        Its outcome depends on the fact's value alone, so every applicant with that value
+        gets the same explanation (keyed by type too: 5 and 5.0 print differently).
+        """
+        key = (test, type(value), value)
+        explained = self._explained.get(key)
+        if explained is None:
+            explained = explain_test(test, {test.field: value}, {})
+            if len(self._explained) < _EXPLAINED_VALUES:  # two threads may both add it: equal models, either kept
+                self._explained[key] = explained
+        return explained
 
 
 def near_misses(
