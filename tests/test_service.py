@@ -19,6 +19,7 @@ import httpx
 import pytest
 
 from eligibility.evaluation.calculator import Calculator
+from eligibility.evaluation.compact import CompactReport
 from eligibility.http.errors import RULES_VERSION_HEADER
 from eligibility.http.routes import MAX_BATCH_PROFILES, MAX_PROFILE_BYTES
 from tests.support.server import Server
@@ -101,6 +102,27 @@ def test_explain_adds_every_condition_evaluated_and_is_off_by_default(http: http
     assert plain["explanation"] is None
     assert explained["explanation"] is not None
     assert explained | {"explanation": None} == plain
+
+
+def test_near_misses_false_leaves_them_out_and_changes_nothing_else(http: httpx.Client) -> None:
+    plain = http.post("/v1/evaluate", json=DOCTOR, params=AS_OF).json()
+    quick = http.post("/v1/evaluate", json=DOCTOR, params=AS_OF | {"near_misses": "false"}).json()
+    assert plain["near_misses"]
+    assert quick == plain | {"near_misses": []}
+
+
+def test_the_compact_view_is_the_compact_report_of_the_same_evaluation(
+    http: httpx.Client, calculator: Calculator
+) -> None:
+    response = http.post("/v1/evaluate", json=DOCTOR, params=AS_OF | {"view": "compact"})
+    assert response.status_code == 200, response.text
+    full = calculator.evaluate(DOCTOR, as_of=EVALUATION_DATE)
+    assert response.json() == CompactReport.of(full).model_dump(mode="json")
+    assert len(response.content) * 4 < len(http.post("/v1/evaluate", json=DOCTOR, params=AS_OF).content)
+    both = http.post("/v1/evaluate", json=DOCTOR, params=AS_OF | {"view": "compact", "near_misses": "0"}).json()
+    assert both == response.json() | {"near_misses": []}
+    assert_error(http.post("/v1/evaluate", json=DOCTOR, params={"view": "short"}), 422, "invalid_request", "view")
+    assert_error(http.post("/v1/evaluate", json=DOCTOR, params={"near_misses": "perhaps"}), 422, "invalid_request")
 
 
 def test_without_as_of_the_report_is_for_today(http: httpx.Client) -> None:

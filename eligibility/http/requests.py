@@ -10,8 +10,9 @@ from __future__ import annotations
 import asyncio
 import json
 import re
+from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, Final
 
 from fastapi import Request
 from pydantic import TypeAdapter, ValidationError
@@ -114,6 +115,7 @@ AS_OF_PARAMETER: dict[str, Any] = {
     "description": f"Evaluation date (default: today): {DATES_ALLOWED}.",
     "schema": {"anyOf": [{"type": "string", "format": "date"}, {"type": "null"}], "title": "As Of"},
 }
+VIEWS = ("full", "compact")
 EVALUATE_QUERY_PARAMETERS: list[dict[str, Any]] = [
     AS_OF_PARAMETER,
     {
@@ -122,7 +124,37 @@ EVALUATE_QUERY_PARAMETERS: list[dict[str, Any]] = [
         "required": False,
         "schema": {"type": "boolean", "default": False, "title": "Explain"},
     },
+    {
+        "name": "near_misses",
+        "in": "query",
+        "required": False,
+        "description": "false: near misses are not looked for and `near_misses` is empty (about half the time of "
+        "an evaluation, for a caller that does not show them).",
+        "schema": {"type": "boolean", "default": True, "title": "Near Misses"},
+    },
+    {
+        "name": "view",
+        "in": "query",
+        "required": False,
+        "description": "compact: ids, statuses, amounts and missing facts only (no names, quotes or assumptions: "
+        "GET /v1/rules/{id} serves those), for machines.",
+        "schema": {"type": "string", "enum": list(VIEWS), "default": "full", "title": "View"},
+    },
 ]
+
+
+@dataclass(frozen=True)
+class EvaluationQuery:
+    """What the query of POST /v1/evaluate asks for."""
+
+    as_of: date | None = None
+    explain: bool = False
+    near_misses: bool = True
+    compact: bool = False
+
+
+EVALUATION_PARAMETERS: Final = ("as_of", "explain", "near_misses", "view")
+_PLAIN: Final = EvaluationQuery()
 
 
 def query(request: Request, allowed: tuple[str, ...]) -> dict[str, str]:
@@ -141,13 +173,16 @@ def query(request: Request, allowed: tuple[str, ...]) -> dict[str, str]:
     return given
 
 
-def evaluation_query(request: Request, allowed: tuple[str, ...] = ("as_of", "explain")) -> tuple[date | None, bool]:
-    """`as_of` (any date spelling a profile accepts) and `explain` from the query, before the body is read.
+def evaluation_query(request: Request, allowed: tuple[str, ...] = EVALUATION_PARAMETERS) -> EvaluationQuery:
+    """`as_of` (any date spelling a profile accepts), `explain`, `near_misses` and `view` from the query,
+    before the body is read.
 
     Read here rather than declared as FastAPI parameters: FastAPI's dependency
     solving cost more per request than a whole /healthz request.
     """
     given = query(request, allowed)
+    if not given:
+        return _PLAIN
     problems: list[Problem] = []
     as_of: date | None = None
     if "as_of" in given:
@@ -155,12 +190,16 @@ def evaluation_query(request: Request, allowed: tuple[str, ...] = ("as_of", "exp
             as_of = as_date(given["as_of"])
         except Misspelt as error:
             problems.append(Problem("as_of", str(error), given["as_of"]))
-    explain = False
-    if "explain" in given:
-        try:
-            explain = _FLAG.validate_python(given["explain"])
-        except ValidationError:
-            problems.append(Problem("explain", "not a yes/no value; allowed: true/false, 1/0", given["explain"]))
+    flags = {"explain": False, "near_misses": True}
+    for name in flags:
+        if name in given:
+            try:
+                flags[name] = _FLAG.validate_python(given[name])
+            except ValidationError:
+                problems.append(Problem(name, "not a yes/no value; allowed: true/false, 1/0", given[name]))
+    view = given.get("view", "full")
+    if view not in VIEWS:
+        problems.append(Problem("view", f"allowed: {', '.join(VIEWS)}", view))
     if problems:
         raise ApiError(422, "invalid_request", "invalid request", problems=problems)
-    return as_of, explain
+    return EvaluationQuery(as_of, flags["explain"], flags["near_misses"], view == "compact")

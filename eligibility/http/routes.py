@@ -13,6 +13,7 @@ from starlette.concurrency import run_in_threadpool
 
 from eligibility.errors import InputError, UnknownRuleError
 from eligibility.evaluation.calculator import Calculator
+from eligibility.evaluation.compact import CompactReport
 from eligibility.evaluation.report import Report
 from eligibility.http.errors import ApiError
 from eligibility.http.requests import BODY_SECONDS, evaluation_query, query, read_json
@@ -37,6 +38,7 @@ class BatchReports(BaseModel):
 # again: for a report of 10 KB, mostly Chinese, that round trip cost a third of the dump.
 _REPORT_JSON: TypeAdapter[Report] = TypeAdapter(Report)
 _BATCH_JSON: TypeAdapter[BatchReports] = TypeAdapter(BatchReports)
+_COMPACT_JSON: TypeAdapter[CompactReport] = TypeAdapter(CompactReport)
 
 
 def _json(content: Any) -> Response:
@@ -90,17 +92,21 @@ class Routes:
 
         `explain=true` adds `explanation`: every condition of every rule of the region, evaluated.
         """
-        as_of, explain = evaluation_query(request)
+        asked = evaluation_query(request)
         data = await read_json(request, MAX_PROFILE_BYTES, self.body_seconds)
         try:
-            report = self.calculator.evaluate(data, as_of=as_of, explain=explain)  # inline: cheaper than a thread hop
+            report = self.calculator.evaluate(  # inline: cheaper than a thread hop
+                data, as_of=asked.as_of, explain=asked.explain, near_misses=asked.near_misses
+            )
         except InputError as error:
             raise ApiError(422, "invalid_profile", str(error), problems=error.problems) from None
+        if asked.compact:
+            return Response(_COMPACT_JSON.dump_json(CompactReport.of(report)), media_type="application/json")
         return Response(_REPORT_JSON.dump_json(report), media_type="application/json")
 
     async def evaluate_batch(self, request: Request) -> Response:
         """The reports of a JSON list of profiles, in order; all are validated before any is evaluated."""
-        as_of, _ = evaluation_query(request, ("as_of",))
+        as_of = evaluation_query(request, ("as_of",)).as_of
         data = await read_json(request, MAX_BATCH_BYTES, self.body_seconds)
         if not isinstance(data, list):
             raise ApiError(422, "invalid_request", f"a batch is a JSON list of profiles, not {type(data).__name__}")
