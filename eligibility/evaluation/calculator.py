@@ -20,8 +20,7 @@ from eligibility.conditions.durable import DurableEngine
 from eligibility.conditions.form import Memo, Node, Truth
 from eligibility.errors import InputError, Problem
 from eligibility.evaluation.explanation import explain as explain_report
-from eligibility.evaluation.near_misses import NearMissSearch
-from eligibility.evaluation.near_misses import near_misses as find_near_misses
+from eligibility.evaluation.near_misses import RegionNearMisses
 from eligibility.evaluation.outcome import (
     Amount,
     fixed_amount,
@@ -146,14 +145,8 @@ class Calculator:
                 "entitlements": [plan.entitlement(fields) for plan, fields in listed],
                 "total_cash_yuan": total,
                 "cash_not_summed": not_summed,
-                "near_misses": find_near_misses(
-                    [plan.search for plan in region.plans],
-                    truths,
-                    amounts,
-                    facts,
-                    profile.service_start_date,
-                    as_of,
-                    entitlements,
+                "near_misses": region.near_misses.find(
+                    truths, amounts, facts, profile.service_start_date, as_of, entitlements
                 )
                 if near_misses
                 else (),
@@ -204,37 +197,38 @@ class Calculator:
 
 @dataclass(frozen=True)
 class _CompiledRegion:
-    """One region's pack compiled: its durable engine and a plan per rule, in pack order."""
+    """One region's pack compiled: its durable engine, a plan per rule (pack order) and the near-miss search."""
 
     loaded: LoadedPack | None
     engine: DurableEngine
     plans: tuple[_RulePlan, ...]
+    near_misses: RegionNearMisses
 
     @classmethod
     def of(cls, loaded: LoadedPack | None) -> _CompiledRegion:
         if loaded is None:  # a region without a pack: nothing applies
-            return cls(None, DurableEngine(()), ())
+            return cls(None, DurableEngine(()), (), RegionNearMisses.of((), ()))
         plans = tuple(
             _RulePlan(loaded.pack.region, rule, condition)
             for rule, condition in zip(loaded.pack.rules, loaded.conditions, strict=True)
         )
-        return cls(loaded, DurableEngine(loaded.conditions), plans)
+        searches = RegionNearMisses.of(loaded.pack.rules, loaded.conditions)
+        return cls(loaded, DurableEngine(loaded.conditions), plans, searches)
 
 
 class _RulePlan:
     """What an evaluation needs of one rule, worked out once rather than per applicant.
 
     The Entitlement fields that do not depend on the applicant, the condition (for
-    the missing facts of an undecided rule), the near-miss search, and one
-    immutable Entitlement per outcome, shared by every report with that outcome.
+    the missing facts of an undecided rule), and one immutable Entitlement per
+    outcome, shared by every report with that outcome.
     """
 
-    __slots__ = ("_shared", "condition", "known_amount", "rule", "search", "template")
+    __slots__ = ("_shared", "condition", "known_amount", "rule", "template")
 
     def __init__(self, region: str, rule: Rule, condition: Node) -> None:
         self.rule = rule
         self.condition = condition
-        self.search = NearMissSearch.of(rule, condition)
         self.known_amount = fixed_amount(rule)  # None: matching funds, which depend on the awards
         amount = self.known_amount
         self.template: dict[str, Any] = {
