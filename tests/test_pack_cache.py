@@ -46,7 +46,7 @@ def test_any_change_to_a_pack_is_loaded_and_checked_again(rules: Path) -> None:
     assert len(entries(rules)) == 2
     pack.write_text(pack.read_text(encoding="utf-8").replace("region: aksu", "region: aksu\nregion: aksu"), "utf-8")
     for _ in range(2):  # a broken directory is never stored: its problems are reported every time
-        with pytest.raises(RulePackError, match="aksu.yaml"):
+        with pytest.raises(RulePackError, match=r"aksu\.yaml"):
             load_directory(rules)
     assert len(entries(rules)) == 2
 
