@@ -17,11 +17,15 @@ from typing import Any
 
 import httpx
 import pytest
+import yaml
+from pydantic import TypeAdapter
 
 from eligibility.evaluation.calculator import Calculator
 from eligibility.evaluation.compact import CompactReport
+from eligibility.evaluation.report import Report
 from eligibility.http.errors import RULES_VERSION_HEADER
-from eligibility.http.routes import MAX_BATCH_PROFILES, MAX_PROFILE_BYTES
+from eligibility.http.routes import MAX_BATCH_PROFILES, MAX_PROFILE_BYTES, ReportBytes
+from tests.support import CASES
 from tests.support.server import Server
 
 DOCTOR = {
@@ -415,3 +419,16 @@ def test_the_readme_curl_examples_work_against_the_server(server: Server) -> Non
     assert rule["rule"]["id"] == "aksu.housing.prefecture_high_level"
     assert error["error"]["code"] == "invalid_profile" and error["error"]["field"] == "degree"
     assert all(document["rules_version"] for document in documents)
+
+
+def test_a_report_is_sent_as_exactly_the_bytes_pydantic_dumps(calculator: Calculator) -> None:
+    dump = ReportBytes()
+    adapter: TypeAdapter[Report] = TypeAdapter(Report)
+    cases = [yaml.safe_load(path.read_text(encoding="utf-8")) for path in sorted(CASES.rglob("*.yaml"))]
+    for _ in range(2):  # dumped, then from what was kept
+        for case in cases:
+            for explain in (False, True):
+                report = calculator.evaluate(case["applicant"], as_of=case["as_of"], explain=explain)
+                assert dump(report) == adapter.dump_json(report), case["name"]
+    tricky = calculator.evaluate(DOCTOR | {"id": '"entitlements":[]'}, as_of=EVALUATION_DATE)
+    assert dump(tricky) == adapter.dump_json(tricky)

@@ -14,7 +14,7 @@ from starlette.concurrency import run_in_threadpool
 from eligibility.errors import InputError, UnknownRuleError
 from eligibility.evaluation.calculator import Calculator
 from eligibility.evaluation.compact import CompactReport
-from eligibility.evaluation.report import Report
+from eligibility.evaluation.report import Entitlement, Report
 from eligibility.http.errors import ApiError
 from eligibility.http.requests import BODY_SECONDS, evaluation_query, query, read_json
 from eligibility.packs.schema import Rule
@@ -39,6 +39,40 @@ class BatchReports(BaseModel):
 _REPORT_JSON: TypeAdapter[Report] = TypeAdapter(Report)
 _BATCH_JSON: TypeAdapter[BatchReports] = TypeAdapter(BatchReports)
 _COMPACT_JSON: TypeAdapter[CompactReport] = TypeAdapter(CompactReport)
+_ENTITLEMENT_JSON: TypeAdapter[Entitlement] = TypeAdapter(Entitlement)
+_SHARED_AMOUNTS = frozenset({"none", "fixed", "not_published"})  # what the calculator shares: amounts of no one
+
+
+class ReportBytes:
+    """A report as JSON bytes, exactly `_REPORT_JSON.dump_json(report)`, each shared entitlement dumped once.
+
+    The calculator gives every applicant with the same outcome of a rule the same
+    Entitlement object (its name, source quote and assumptions: most of a report's
+    bytes); their JSON is kept, by object, and spliced into the rest of the report,
+    dumped without them. Matching funds depend on the applicant: dumped each time.
+    """
+
+    LIMIT = 4096  # entitlements kept: a few outcomes per rule of every pack
+
+    def __init__(self) -> None:
+        self._dumped: dict[int, tuple[Entitlement, bytes]] = {}
+
+    def __call__(self, report: Report) -> bytes:
+        if not report.entitlements:
+            return _REPORT_JSON.dump_json(report)
+        parts = []
+        for item in report.entitlements:
+            known = self._dumped.get(id(item))
+            if known is not None and known[0] is item:  # the entry holds the object: its id is not reused
+                parts.append(known[1])
+                continue
+            dumped = _ENTITLEMENT_JSON.dump_json(item)
+            if item.amount_state in _SHARED_AMOUNTS and len(self._dumped) < self.LIMIT:
+                self._dumped[id(item)] = (item, dumped)
+            parts.append(dumped)
+        rest = _REPORT_JSON.dump_json(report.model_copy(update={"entitlements": ()}))
+        # The first `"entitlements":[]` is the field itself: a quote inside a string value is escaped.
+        return rest.replace(b'"entitlements":[]', b'"entitlements":[' + b",".join(parts) + b"]", 1)
 
 
 def _json(content: Any) -> Response:
@@ -86,6 +120,7 @@ class Routes:
         }
         self._schemas = {name: schema(name, catalogue) | {"rules_version": self.rules_version} for name in SCHEMA_NAMES}
         self._health = {"status": "ok", "rules_version": self.rules_version}
+        self._report_bytes = ReportBytes()
 
     async def evaluate(self, request: Request) -> Response:
         """One applicant's report. The body is one profile (canonical or Chinese keys and values).
@@ -102,7 +137,7 @@ class Routes:
             raise ApiError(422, "invalid_profile", str(error), problems=error.problems) from None
         if asked.compact:
             return Response(_COMPACT_JSON.dump_json(CompactReport.of(report)), media_type="application/json")
-        return Response(_REPORT_JSON.dump_json(report), media_type="application/json")
+        return Response(self._report_bytes(report), media_type="application/json")
 
     async def evaluate_batch(self, request: Request) -> Response:
         """The reports of a JSON list of profiles, in order; all are validated before any is evaluated."""
