@@ -254,19 +254,33 @@ class _RulePlan:
     def entitlement_fields(
         self, holds: Truth, amount: Amount, facts: Facts, as_of: date, memo: Memo
     ) -> dict[str, Any] | None:
-        """What the rule means for the applicant, as the fields of an Entitlement; None when it does not apply."""
+        """What the rule means for the applicant, as fields of an Entitlement; None when it does not apply.
+
+        Those that exclusivity, the total and the near misses read, and the outcome;
+        all of them only for matching funds (validated with the report): the others'
+        Entitlement is shared (`entitlement`).
+        """
         outcome = status(self.rule, holds, as_of)
         if outcome is None:
             return None
         missing = self.condition.outcome(facts, memo)[1] if outcome == "needs_info" else ()
-        fields = {**self.template, "status": outcome, "missing_facts": missing}
         if self.known_amount is None:
+            fields = {**self.template, "status": outcome, "missing_facts": missing}
             fields["amount_yuan"], fields["amount_note"], fields["amount_state"] = (
                 amount.yuan,
                 amount.note,
                 amount.state.value,
             )
-        return fields
+            return fields
+        template = self.template
+        return {
+            "benefit_id": template["benefit_id"],
+            "kind": template["kind"],
+            "amount_yuan": template["amount_yuan"],
+            "exclusivity_group": template["exclusivity_group"],
+            "status": outcome,
+            "missing_facts": missing,
+        }
 
     def entitlement(self, fields: dict[str, Any]) -> Entitlement | dict[str, Any]:
         """The shared Entitlement of this outcome (after exclusivity), or the fields for matching funds.
@@ -281,5 +295,5 @@ class _RulePlan:
         outcome = (fields["status"], fields["missing_facts"], fields.get("superseded_by"))
         entitlement = self._shared.get(outcome)
         if entitlement is None:  # two threads may both validate it: equal models, either is kept
-            entitlement = self._shared[outcome] = Entitlement.model_validate(fields)
+            entitlement = self._shared[outcome] = Entitlement.model_validate({**self.template, **fields})
         return entitlement

@@ -33,6 +33,7 @@ from eligibility.facts.service_time import anniversary
 from eligibility.facts.vocabulary import FACTS
 from eligibility.packs.schema import Rule
 
+_ABSENT = object()
 _EXPLAINED_VALUES = 256  # explained tests and values kept per rule: every code of its facts, bounded for numbers
 
 
@@ -164,13 +165,18 @@ class RegionNearMisses:
         )
         return cls(tuple(tests), searches)
 
-    def failing(self, facts: Facts, among: int = -1) -> int:
+    def failing(self, facts: Facts, among: int | None = None) -> int:
         """The bits of the tests (of those in `among`; default all) that are false for these facts."""
+        tests = self.tests
+        pending = (1 << len(tests)) - 1 if among is None else among
         failing = 0
-        for position, test in enumerate(self.tests):
-            mask = 1 << position
-            if among & mask and test.outcome(facts, {})[0] is False:
-                failing |= mask
+        while pending:
+            bit = pending & -pending  # the lowest pending test
+            pending ^= bit
+            test = tests[bit.bit_length() - 1]
+            value = facts.get(test.field, _ABSENT)
+            if value is not _ABSENT and not test.primitive.holds(value):  # Test.outcome(...) is False
+                failing |= bit
         return failing
 
     def find(
