@@ -20,6 +20,7 @@ from pydantic import BaseModel
 
 import eligibility
 from eligibility import ApplicantProfile, Calculator, CompactReport, InputError, Report
+from eligibility.evaluation.compact import compact_json
 from tests.support import CASES, REPO
 
 PUBLIC = {
@@ -121,6 +122,10 @@ def test_the_compact_view_keeps_ids_statuses_amounts_and_missing_facts_of_the_re
         assert [item["eligible_from"] for item in view["near_misses"]] == [
             item["eligible_from"] for item in report["near_misses"]
         ]
+        assert (
+            compact_json(Report.model_validate(report))
+            == CompactReport.of(Report.model_validate(report)).model_dump_json().encode()
+        )
         same = ("applicant_id", "region", "zone", "as_of", "rules_version", "total_cash_yuan", "cash_not_summed")
         assert {key: view[key] for key in same} == {key: report[key] for key in same}
 

@@ -422,7 +422,7 @@ def test_the_readme_curl_examples_work_against_the_server(server: Server) -> Non
 
 
 def test_a_report_is_sent_as_exactly_the_bytes_pydantic_dumps(calculator: Calculator) -> None:
-    dump = ReportBytes()
+    dump, compact = ReportBytes(), ReportBytes(compact=True)
     adapter: TypeAdapter[Report] = TypeAdapter(Report)
     cases = [yaml.safe_load(path.read_text(encoding="utf-8")) for path in sorted(CASES.rglob("*.yaml"))]
     for _ in range(2):  # dumped, then from what was kept
@@ -430,5 +430,6 @@ def test_a_report_is_sent_as_exactly_the_bytes_pydantic_dumps(calculator: Calcul
             for explain in (False, True):
                 report = calculator.evaluate(case["applicant"], as_of=case["as_of"], explain=explain)
                 assert dump(report) == adapter.dump_json(report), case["name"]
+                assert compact(report) == CompactReport.of(report).model_dump_json().encode(), case["name"]
     tricky = calculator.evaluate(DOCTOR | {"id": '"entitlements":[]'}, as_of=EVALUATION_DATE)
     assert dump(tricky) == adapter.dump_json(tricky)

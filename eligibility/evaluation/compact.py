@@ -10,11 +10,12 @@ is taken from a finished report, so it says nothing the report does not.
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+from pydantic_core import to_json
 
-from eligibility.evaluation.report import AmountStateName, FactValue, Report, Status
+from eligibility.evaluation.report import AmountStateName, Entitlement, FactValue, Report, Status
 
 _COMPACT = ConfigDict(extra="forbid", frozen=True)
 
@@ -60,34 +61,46 @@ class CompactReport(BaseModel):
     @classmethod
     def of(cls, report: Report) -> CompactReport:
         """The compact view of a report (its explanation, if any, is left out)."""
-        return cls.model_construct(
-            applicant_id=report.applicant_id,
-            region=report.region,
-            zone=report.zone,
-            as_of=report.as_of,
-            rules_version=report.rules_version,
-            entitlements=tuple(
-                CompactEntitlement.model_construct(
-                    benefit_id=item.benefit_id,
-                    status=item.status,
-                    amount_yuan=item.amount_yuan,
-                    amount_state=item.amount_state,
-                    superseded_by=item.superseded_by,
-                    missing_facts=item.missing_facts,
-                )
-                for item in report.entitlements
-            ),
-            total_cash_yuan=report.total_cash_yuan,
-            cash_not_summed=report.cash_not_summed,
-            near_misses=tuple(
-                CompactNearMiss.model_construct(
-                    benefit_id=item.benefit_id,
-                    amount_yuan=item.amount_yuan,
-                    satisfied_by=item.satisfied_by,
-                    status_if_satisfied=item.status_if_satisfied,
-                    missing_facts=item.missing_facts,
-                    eligible_from=item.eligible_from,
-                )
-                for item in report.near_misses
-            ),
-        )
+        return cls.model_validate(compact_fields(report))
+
+
+def compact_fields(report: Report) -> dict[str, Any]:
+    """The fields of a report's compact view, in the model's order, as plain values."""
+    return {
+        "applicant_id": report.applicant_id,
+        "region": report.region,
+        "zone": report.zone,
+        "as_of": report.as_of,
+        "rules_version": report.rules_version,
+        "entitlements": [compact_entitlement(item) for item in report.entitlements],
+        "total_cash_yuan": report.total_cash_yuan,
+        "cash_not_summed": report.cash_not_summed,
+        "near_misses": [
+            {
+                "benefit_id": item.benefit_id,
+                "amount_yuan": item.amount_yuan,
+                "satisfied_by": item.satisfied_by,
+                "status_if_satisfied": item.status_if_satisfied,
+                "missing_facts": item.missing_facts,
+                "eligible_from": item.eligible_from,
+            }
+            for item in report.near_misses
+        ],
+    }
+
+
+def compact_entitlement(item: Entitlement) -> dict[str, Any]:
+    """The fields of one entitlement's compact view, in the model's order."""
+    return {
+        "benefit_id": item.benefit_id,
+        "status": item.status,
+        "amount_yuan": item.amount_yuan,
+        "amount_state": item.amount_state,
+        "superseded_by": item.superseded_by,
+        "missing_facts": item.missing_facts,
+    }
+
+
+def compact_json(report: Report) -> bytes:
+    """The compact view as JSON bytes, as CompactReport.of(report) dumps, without building the models."""
+    return to_json(compact_fields(report))
