@@ -6,7 +6,8 @@ values, unknown cells, 0.1% bad rows) as a CSV, then in the same run times:
   subprocess, with the child's peak resident memory (ru_maxrss, through a small
   launcher process);
 - the floor: `polars.read_csv` of the same input plus `write_csv` of an output of
-  equal length (the batch's own output, read back untimed);
+  equal length (the batch's own output, read back untimed), each run right after
+  a batch run (interleaved), the ratio taken per pair, with the load average;
 - the readable layouts an officer opens, in Chinese: a CSV and an .xlsx workbook
   (one column per benefit, amounts in 万元, summary sheets), against the ids run,
   and the writing alone (rows already scored, in memory), rows per second;
@@ -14,7 +15,7 @@ values, unknown cells, 0.1% bad rows) as a CSV, then in the same run times:
   served at the as-of date, every rule's status and amount, exclusivity, the
   total; not the output strings): the five housing tiers, and the whole Aksu pack.
 
-Usage: python benchmarks/batch.py [N ...] [--repeat R] [--keep DIR]
+Usage: python benchmarks/batch.py [N ...] [--repeat R] [--keep DIR] [--ids-only]
 Prints figures; asserts nothing.
 """
 
@@ -26,6 +27,7 @@ import json
 import os
 import random
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -162,6 +164,7 @@ def main() -> None:
     parser.add_argument("rows", nargs="*", type=int, default=[1_000_000])
     parser.add_argument("--repeat", type=int, default=3, help="runs per size; the median is shown")
     parser.add_argument("--keep", type=Path, help="keep the generated files in this directory")
+    parser.add_argument("--ids-only", action="store_true", help="only the ids run against the floor")
     arguments = parser.parse_args()
     catalogue = Catalogue.from_directory()
     executable = shutil.which("eligibility") or sys.exit("eligibility is not installed in this environment")
@@ -172,24 +175,33 @@ def main() -> None:
         source, scored, floor_out = directory / "roster.csv", directory / "scored.csv", directory / "floor.csv"
         synthetic_roster(rows, catalogue.regions).write_csv(source)
         command = [executable, "batch", str(source), "--quiet", "--as-of", AS_OF.isoformat()]
-        runs = [child_run([*command, "--out", str(scored), "--format", "ids"]) for _ in range(arguments.repeat)]
-        batch_seconds = sorted(seconds for seconds, _ in runs)[len(runs) // 2]
-        peak = max(rss for _, rss in runs)
+        first = child_run([*command, "--out", str(scored), "--format", "ids"])  # warm: file cache, pack cache
         output = pl.read_csv(scored, infer_schema=False)
         assert output.height == rows, f"{output.height} output rows for {rows} input rows"
-        floors = []
-        for _ in range(arguments.repeat):
+        runs, floors, ratios = [first], [], []
+        for index in range(arguments.repeat):  # interleaved: batch, floor, batch, floor ...
+            if index:
+                runs.append(child_run([*command, "--out", str(scored), "--format", "ids"]))
             started = time.perf_counter()
             pl.read_csv(source, infer_schema=False)
             output.write_csv(floor_out)
             floors.append(time.perf_counter() - started)
-        floor = sorted(floors)[len(floors) // 2]
+            ratios.append(runs[-1][0] / floors[-1])
+        batch_seconds = statistics.median(seconds for seconds, _ in runs)
+        floor = statistics.median(floors)
+        peak = max(rss for _, rss in runs)
         del output
         size = source.stat().st_size / 1e6
         print(
             f"{rows:>10,} rows ({size:,.0f} MB CSV): batch {batch_seconds:.2f} s = {rows / batch_seconds:,.0f} rows/s; "
-            f"floor {floor:.2f} s; ratio {batch_seconds / floor:.1f}x; peak RSS {peak / 2**20:,.0f} MiB"
+            f"floor {floor:.2f} s; ratio {statistics.median(ratios):.1f}x (per pair: "
+            f"{', '.join(f'{ratio:.1f}' for ratio in ratios)}); peak RSS {peak / 2**20:,.0f} MiB; "
+            f"load average {os.getloadavg()[0]:.2f}"
         )
+        if arguments.ids_only:
+            if arguments.keep is None:
+                shutil.rmtree(directory)
+            continue
         for name in ("scored.csv", "scored.xlsx"):
             readable = [
                 child_run([*command, "--out", str(directory / name), "--lang", "zh"]) for _ in range(arguments.repeat)
@@ -207,6 +219,8 @@ def main() -> None:
             shutil.rmtree(directory)
     evaluated = min(max(arguments.rows), 1_000_000)
     for housing_only, label in ((True, "Aksu housing tiers"), (False, "whole Aksu pack")):
+        if arguments.ids_only:
+            break
         rate = evaluator_rate(catalogue, evaluated, housing_only)
         print(f"evaluator alone, {label}, {evaluated:,} profiles in memory: {rate / 1e6:.1f} M profiles/s")
 

@@ -13,7 +13,8 @@ scores a Spark DataFrame the same way.
 
 Everything importable from `eligibility` and listed in `__all__` is the stable
 contract: the calculator, the profile, the report and every model a report
-holds, and the errors (fields are added, never renamed or removed). Every other
+holds, the compact view of a report for machines (`CompactReport.of(report)`), and the
+errors (fields are added, never renamed or removed). Every other
 module is private. The names are imported on first use, so `import eligibility` stays
 cheap for commands that never evaluate (the engine's import takes ~0.1 s).
 """
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
     from eligibility.batch.frames import score_roster
     from eligibility.errors import EligibilityError, InputError, Problem, RulePackError, UnknownRuleError
     from eligibility.evaluation.calculator import Calculator
+    from eligibility.evaluation.compact import CompactReport
     from eligibility.evaluation.report import (
         ConditionExplanation,
         Entitlement,
@@ -44,6 +46,7 @@ __all__ = [
     "ApplicantProfile",
     "Award",
     "Calculator",
+    "CompactReport",
     "ConditionExplanation",
     "EligibilityError",
     "Entitlement",
@@ -65,6 +68,7 @@ _HOMES = {
     "ApplicantProfile": "eligibility.facts.profile",
     "Award": "eligibility.facts.profile",
     "Calculator": "eligibility.evaluation.calculator",
+    "CompactReport": "eligibility.evaluation.compact",
     "ConditionExplanation": "eligibility.evaluation.report",
     "EligibilityError": "eligibility.errors",
     "Entitlement": "eligibility.evaluation.report",

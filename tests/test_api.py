@@ -19,7 +19,8 @@ import yaml
 from pydantic import BaseModel
 
 import eligibility
-from eligibility import ApplicantProfile, Calculator, InputError, Report
+from eligibility import ApplicantProfile, Calculator, CompactReport, InputError, Report
+from eligibility.evaluation.compact import compact_json
 from tests.support import CASES, REPO
 
 PUBLIC = {
@@ -38,6 +39,7 @@ PUBLIC = {
     "Report",
     "RuleExplanation",
     "RulePackError",
+    "CompactReport",
     "SourceRef",
     "UnknownRuleError",
     "score_roster",
@@ -97,6 +99,35 @@ def test_evaluate_many_gives_the_reports_of_evaluate_in_input_order(calculator: 
     assert len(reports) == len(profiles) > 20
     assert all(isinstance(report, Report) for report in reports)
     assert reports == [calculator.evaluate(profile, as_of=AS_OF) for profile in profiles]
+
+
+def test_without_near_misses_a_report_is_the_same_but_for_its_empty_near_misses(calculator: Calculator) -> None:
+    reports = [calculator.evaluate(profile, as_of=AS_OF) for profile in case_profiles()]
+    assert sum(bool(report.near_misses) for report in reports) > 10  # the comparison below is not empty
+    quick = calculator.evaluate_many(case_profiles(), as_of=AS_OF, near_misses=False)
+    assert quick == [report.model_copy(update={"near_misses": ()}) for report in reports]
+
+
+def test_the_compact_view_keeps_ids_statuses_amounts_and_missing_facts_of_the_report(calculator: Calculator) -> None:
+    entitlement_keys = ("benefit_id", "status", "amount_yuan", "amount_state", "superseded_by", "missing_facts")
+    near_miss_keys = ("benefit_id", "amount_yuan", "satisfied_by", "status_if_satisfied", "missing_facts")
+    for profile in case_profiles():
+        report = calculator.evaluate(profile, as_of=AS_OF).model_dump(mode="json")
+        compact = CompactReport.model_validate_json(CompactReport.of(Report.model_validate(report)).model_dump_json())
+        view = compact.model_dump(mode="json")
+        assert view["entitlements"] == [{key: item[key] for key in entitlement_keys} for item in report["entitlements"]]
+        assert [{key: item[key] for key in near_miss_keys} for item in view["near_misses"]] == [
+            {key: item[key] for key in near_miss_keys} for item in report["near_misses"]
+        ]
+        assert [item["eligible_from"] for item in view["near_misses"]] == [
+            item["eligible_from"] for item in report["near_misses"]
+        ]
+        assert (
+            compact_json(Report.model_validate(report))
+            == CompactReport.of(Report.model_validate(report)).model_dump_json().encode()
+        )
+        same = ("applicant_id", "region", "zone", "as_of", "rules_version", "total_cash_yuan", "cash_not_summed")
+        assert {key: view[key] for key in same} == {key: report[key] for key in same}
 
 
 def test_evaluate_many_accepts_validated_profiles_and_defaults_to_today(calculator: Calculator) -> None:

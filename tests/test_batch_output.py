@@ -168,8 +168,9 @@ def test_a_roster_too_long_for_a_sheet_is_refused_while_scoring_and_leaves_no_fi
     assert sorted(path.name for path in tmp_path.iterdir()) == ["名单.csv"]
 
 
+@pytest.mark.parametrize("later", [0.0, 0.5], ids=["as its files are made", "while it scores"])
 def test_a_stopped_run_exits_130_saying_so_and_leaves_the_previous_output_and_no_temporary_file(
-    tmp_path: Path,
+    tmp_path: Path, later: float
 ) -> None:
     path = tmp_path / "big.csv"
     path.write_text(HEADER + "\n".join(ROWS[:4] * 100_000) + "\n", encoding="utf-8")
@@ -181,6 +182,8 @@ def test_a_stopped_run_exits_130_saying_so_and_leaves_the_previous_output_and_no
     while not any(name.name.endswith(".partial") for name in tmp_path.iterdir()):  # the run has begun writing
         assert process.poll() is None and time.monotonic() < deadline, "the run ended before it could be stopped"
         time.sleep(0.02)
+    time.sleep(later)
+    assert process.poll() is None, "the run ended before it could be stopped"
     process.send_signal(signal.SIGTERM)
     _, errors = process.communicate(timeout=60)
     assert process.returncode == 130, errors

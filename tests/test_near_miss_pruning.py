@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from datetime import date
 
-from eligibility.evaluation.near_misses import NearMissSearch
+from eligibility.evaluation.near_misses import RegionNearMisses
 from eligibility.facts.derive import applicant_facts
 from eligibility.facts.profile import parse_profile
 from eligibility.packs.catalogue import Catalogue
@@ -16,16 +16,15 @@ from tests.support.conditions import normalised, random_profile, synthetic_pack
 def count_pruned(pack: RulePack, rng: random.Random, count: int) -> int:
     pruned = 0
     as_of = date(2025, 6, 1)
-    searches = [
-        NearMissSearch.of(rule, condition) for rule, condition in zip(pack.rules, normalised(pack), strict=True)
-    ]
+    region = RegionNearMisses.of(pack.rules, normalised(pack))
     for _ in range(count):
         profile = parse_profile(random_profile(rng, pack.region))
         facts = applicant_facts(profile, as_of)
-        for search in searches:
-            if search.cannot_be_lifted(facts):
+        failing = region.failing(facts)
+        for search in region.searches:
+            if search.cannot_be_lifted(failing):
                 pruned += 1
-                assert search.ways(facts, profile.service_start_date) == [], (search.rule.id, facts)
+                assert search.ways(facts, failing, profile.service_start_date) == [], (search.rule.id, facts)
     return pruned
 
 

@@ -17,10 +17,15 @@ from typing import Any
 
 import httpx
 import pytest
+import yaml
+from pydantic import TypeAdapter
 
 from eligibility.evaluation.calculator import Calculator
+from eligibility.evaluation.compact import CompactReport
+from eligibility.evaluation.report import Report
 from eligibility.http.errors import RULES_VERSION_HEADER
-from eligibility.http.routes import MAX_BATCH_PROFILES, MAX_PROFILE_BYTES
+from eligibility.http.routes import MAX_BATCH_PROFILES, MAX_PROFILE_BYTES, ReportBytes
+from tests.support import CASES
 from tests.support.server import Server
 
 DOCTOR = {
@@ -101,6 +106,27 @@ def test_explain_adds_every_condition_evaluated_and_is_off_by_default(http: http
     assert plain["explanation"] is None
     assert explained["explanation"] is not None
     assert explained | {"explanation": None} == plain
+
+
+def test_near_misses_false_leaves_them_out_and_changes_nothing_else(http: httpx.Client) -> None:
+    plain = http.post("/v1/evaluate", json=DOCTOR, params=AS_OF).json()
+    quick = http.post("/v1/evaluate", json=DOCTOR, params=AS_OF | {"near_misses": "false"}).json()
+    assert plain["near_misses"]
+    assert quick == plain | {"near_misses": []}
+
+
+def test_the_compact_view_is_the_compact_report_of_the_same_evaluation(
+    http: httpx.Client, calculator: Calculator
+) -> None:
+    response = http.post("/v1/evaluate", json=DOCTOR, params=AS_OF | {"view": "compact"})
+    assert response.status_code == 200, response.text
+    full = calculator.evaluate(DOCTOR, as_of=EVALUATION_DATE)
+    assert response.json() == CompactReport.of(full).model_dump(mode="json")
+    assert len(response.content) * 4 < len(http.post("/v1/evaluate", json=DOCTOR, params=AS_OF).content)
+    both = http.post("/v1/evaluate", json=DOCTOR, params=AS_OF | {"view": "compact", "near_misses": "0"}).json()
+    assert both == response.json() | {"near_misses": []}
+    assert_error(http.post("/v1/evaluate", json=DOCTOR, params={"view": "short"}), 422, "invalid_request", "view")
+    assert_error(http.post("/v1/evaluate", json=DOCTOR, params={"near_misses": "perhaps"}), 422, "invalid_request")
 
 
 def test_without_as_of_the_report_is_for_today(http: httpx.Client) -> None:
@@ -393,3 +419,17 @@ def test_the_readme_curl_examples_work_against_the_server(server: Server) -> Non
     assert rule["rule"]["id"] == "aksu.housing.prefecture_high_level"
     assert error["error"]["code"] == "invalid_profile" and error["error"]["field"] == "degree"
     assert all(document["rules_version"] for document in documents)
+
+
+def test_a_report_is_sent_as_exactly_the_bytes_pydantic_dumps(calculator: Calculator) -> None:
+    dump, compact = ReportBytes(), ReportBytes(compact=True)
+    adapter: TypeAdapter[Report] = TypeAdapter(Report)
+    cases = [yaml.safe_load(path.read_text(encoding="utf-8")) for path in sorted(CASES.rglob("*.yaml"))]
+    for _ in range(2):  # dumped, then from what was kept
+        for case in cases:
+            for explain in (False, True):
+                report = calculator.evaluate(case["applicant"], as_of=case["as_of"], explain=explain)
+                assert dump(report) == adapter.dump_json(report), case["name"]
+                assert compact(report) == CompactReport.of(report).model_dump_json().encode(), case["name"]
+    tricky = calculator.evaluate(DOCTOR | {"id": '"entitlements":[]'}, as_of=EVALUATION_DATE)
+    assert dump(tricky) == adapter.dump_json(tricky)

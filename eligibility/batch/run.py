@@ -189,51 +189,56 @@ def run_batch(
         # Chunks flow through threads (polars releases the GIL): the next chunk is read
         # while SCORERS chunks are validated and scored and the previous one is written.
         # Order is kept and only a few chunks are in flight, so memory stays flat.
-        with ThreadPoolExecutor(max_workers=SCORERS) as scorers, ThreadPoolExecutor(max_workers=1) as background:
-            scoring: deque[Future[tuple[pl.DataFrame, dict[str, tuple[int, int, int]]]]] = deque()
-            pending: Future[None] | None = None
-            first_row = 0
-            remembered = CheckedSpellings(catalogue.registries)
+        try:
+            with ThreadPoolExecutor(max_workers=SCORERS) as scorers, ThreadPoolExecutor(max_workers=1) as background:
+                scoring: deque[Future[tuple[pl.DataFrame, dict[str, tuple[int, int, int]]]]] = deque()
+                pending: Future[None] | None = None
+                first_row = 0
+                remembered = CheckedSpellings(catalogue.registries)
 
-            def score(raw: pl.DataFrame, first_row: int) -> tuple[pl.DataFrame, dict[str, tuple[int, int, int]]]:
-                scored, tallies = score_chunk(
-                    evaluator, validate(raw, roster.headers.facts, options.as_of, remembered), first_row
-                )
-                if carried:  # copied unchanged after the scoring columns
-                    scored = scored.hstack(raw.select(pl.col(column).alias(name) for column, name in carried.items()))
-                return scored, tallies
+                def score(raw: pl.DataFrame, first_row: int) -> tuple[pl.DataFrame, dict[str, tuple[int, int, int]]]:
+                    scored, tallies = score_chunk(
+                        evaluator, validate(raw, roster.headers.facts, options.as_of, remembered), first_row
+                    )
+                    if carried:  # copied unchanged after the scoring columns
+                        scored = scored.hstack(
+                            raw.select(pl.col(column).alias(name) for column, name in carried.items())
+                        )
+                    return scored, tallies
 
-            def finish(done: Future[tuple[pl.DataFrame, dict[str, tuple[int, int, int]]]]) -> Future[None]:
-                scored, tallies = done.result()
-                if pending is not None:
-                    pending.result()
-                summary.rows += scored.height
-                summary.errors += int((scored.get_column("status") == "error").sum())
-                summary.add(tallies)
-                for (region,), rows in scored.filter(pl.col(REGION).is_not_null()).group_by(REGION):
-                    summary.add_region(str(region), rows.height, int(rows.get_column("total_cash_yuan").sum()))
-                if progress is not None:
-                    progress(scored.height)
-                return background.submit(writer.write, scored)
+                def finish(done: Future[tuple[pl.DataFrame, dict[str, tuple[int, int, int]]]]) -> Future[None]:
+                    scored, tallies = done.result()
+                    if pending is not None:
+                        pending.result()
+                    summary.rows += scored.height
+                    summary.errors += int((scored.get_column("status") == "error").sum())
+                    summary.add(tallies)
+                    for (region,), rows in scored.filter(pl.col(REGION).is_not_null()).group_by(REGION):
+                        summary.add_region(str(region), rows.height, int(rows.get_column("total_cash_yuan").sum()))
+                    if progress is not None:
+                        progress(scored.height)
+                    return background.submit(writer.write, scored)
 
-            try:
-                for raw in read_ahead(roster.chunks):
-                    scoring.append(scorers.submit(score, raw, first_row))
-                    first_row += raw.height
-                    if len(scoring) >= SCORERS:
+                try:
+                    for raw in read_ahead(roster.chunks):
+                        scoring.append(scorers.submit(score, raw, first_row))
+                        first_row += raw.height
+                        if len(scoring) >= SCORERS:
+                            pending = finish(scoring.popleft())
+                    while scoring:
                         pending = finish(scoring.popleft())
-                while scoring:
-                    pending = finish(scoring.popleft())
-                if pending is not None:
-                    pending.result()
-                writer.commit(summary)
-            except BaseException:
-                in_flight: list[Future[Any]] = [*scoring, *([pending] if pending is not None else [])]
-                for future in in_flight:
-                    future.cancel()
-                wait(in_flight)
-                writer.abort()
-                raise
+                    if pending is not None:
+                        pending.result()
+                    writer.commit(summary)
+                except BaseException:
+                    in_flight: list[Future[Any]] = [*scoring, *([pending] if pending is not None else [])]
+                    for future in in_flight:
+                        future.cancel()
+                    wait(in_flight)
+                    raise
+        except BaseException:  # the threads are done: nothing writes after the files are removed
+            writer.abort()
+            raise
     return summary
 
 

@@ -19,9 +19,9 @@ from __future__ import annotations
 
 import codecs
 import os
+import secrets
 import shutil
 import stat
-import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import IO, Final, Literal
@@ -136,21 +136,23 @@ class RosterWriter:
         self._header_written = False
         self._parts: Path | None = None
         directory = self.target.parent
+        token = secrets.token_hex(8)
+        # Named before they are made, so that abort() removes them whenever an interruption comes.
+        self.temporary = directory / f".{self.target.name}.{token}.partial"
+        parts = directory / f".{self.target.name}.{token}.parts"
         try:
-            handle, temporary = tempfile.mkstemp(prefix=f".{self.target.name}.", suffix=".partial", dir=directory)
-            os.close(handle)
-            self.temporary = Path(temporary)
-            # mkstemp makes the file private (0600); the output gets the usual mode, as open() would give it
-            umask = os.umask(0)
-            os.umask(umask)
-            os.chmod(self.temporary, 0o666 & ~umask)
+            # The usual mode of a new file (0666 less the umask), made only if no such file exists.
+            os.close(os.open(self.temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
             if format in ("ids", "jsonl"):
                 self._stream = self.temporary.open("wb")
             else:
-                self._parts = Path(tempfile.mkdtemp(prefix=f".{self.target.name}.", suffix=".parts", dir=directory))
-        except OSError as error:
+                self._parts = parts
+                parts.mkdir(mode=0o700)
+        except BaseException as error:  # an OS error, or Ctrl-C / SIGTERM arriving now: nothing is left
             self.abort()
-            raise self._refused(error) from None
+            if isinstance(error, OSError):
+                raise self._refused(error) from None
+            raise
 
     def write(self, chunk: pl.DataFrame) -> None:
         if self.format == "xlsx" and self.rows + chunk.height > EXCEL_MAX_ROWS:  # known early, not after the run

@@ -41,6 +41,8 @@ def serve(
 
     import uvicorn
 
-    from eligibility.http.server import server_config
+    from eligibility.http.server import server_config, settle_memory
 
-    uvicorn.Server(server_config(application, host, port, access_log=access_log)).run()
+    server = uvicorn.Server(server_config(application, host, port, access_log=access_log))
+    settle_memory()
+    server.run()

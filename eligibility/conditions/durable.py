@@ -34,6 +34,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import durable_rules_engine as native
+from pydantic_core import to_json
 
 from eligibility.conditions.form import Group, Named, Node, Not, Test, Truth, walk
 from eligibility.conditions.operators import (
@@ -43,9 +44,10 @@ from eligibility.conditions.operators import (
     durable_any,
     membership_flag,
 )
-from eligibility.facts.vocabulary import TESTABLE_FIELDS
+from eligibility.facts.vocabulary import FACTS, TESTABLE_FIELDS
 
 KNOWN = "__known"  # suffix of the flag that says whether a fact is known
+_ABSENT = object()
 RULES_PER_RULESET = 24  # pack rules (two durable rules each) per ruleset: far below durable's fan-out limits
 _NAMES = itertools.count()
 
@@ -69,17 +71,34 @@ def compile_node(node: Node, *, certain: bool, negated: bool = False) -> Durable
     return durable_all(compiled) if node.conjunction != negated else durable_any(compiled)  # De Morgan
 
 
-def encode_facts(facts: dict[str, Any], memberships: frozenset[tuple[str, str]]) -> dict[str, Any]:
-    """Facts as durable sees them: a `<field>__known` flag per testable field (durable's `$nex`
-    re-fires without end), the scalar values, and a flag per code of a list fact that rules ask about."""
-    encoded: dict[str, Any] = {key + KNOWN: key in facts for key in TESTABLE_FIELDS}
-    for key, value in facts.items():
-        if not isinstance(value, tuple):
-            encoded[key] = value
+def encode_facts(
+    facts: dict[str, Any], fields: Sequence[str], memberships: frozenset[tuple[str, str]]
+) -> dict[str, Any]:
+    """Facts as durable sees them: a `<field>__known` flag per tested field (durable's `$nex`
+    re-fires without end), their scalar values, and a flag per code of a list fact that rules ask about.
+
+    Only the `fields` some rule tests are sent: the others cannot change any rule's outcome,
+    and every key is JSON that durable parses.
+    """
+    encoded: dict[str, Any] = {}
+    for key in fields:
+        value = facts.get(key, _ABSENT)
+        if value is _ABSENT:
+            encoded[key + KNOWN] = False
+        else:
+            encoded[key + KNOWN] = True
+            if not isinstance(value, tuple):
+                encoded[key] = value
     for field, code in memberships:
         if field in facts:
             encoded[membership_flag(field, code)] = code in facts[field]
     return encoded
+
+
+def tested_fields(conditions: Sequence[Node]) -> tuple[str, ...]:
+    """The fields some test of these conditions reads, in vocabulary order."""
+    tested = {node.field for condition in conditions for node in walk(condition) if isinstance(node, Test)}
+    return tuple(key for key in FACTS if key in tested and key in TESTABLE_FIELDS)
 
 
 class DurableEngine:
@@ -106,6 +125,7 @@ class DurableEngine:
                 self._outcomes[action] = (index, outcome)
                 rulesets[-1][action] = {"all": [{"m": compile_node(condition, certain=outcome is True)}]}
         self._memberships = frozenset(memberships)
+        self._fields = tested_fields(conditions)
         self._handles = [native.create_ruleset(f"eligibility_{next(_NAMES)}", json.dumps(rules)) for rules in rulesets]
         self._matched: set[int] = set()  # the rulesets some fact has matched: only they have a state to delete
         for handle in self._handles:
@@ -116,11 +136,11 @@ class DurableEngine:
         results: list[Truth] = [False] * self._count
         if not self._handles:
             return results
-        fact = encode_facts(facts, self._memberships)
+        fact = encode_facts(facts, self._fields, self._memberships)
         actions: list[str] = []
         with self._lock:
             fact["id"] = next(self._ids)
-            text = json.dumps(fact, ensure_ascii=False)
+            text = to_json(fact).decode()  # pydantic-core's serialiser: a fifth of json.dumps' time
             for handle in self._handles:
                 actions += self._assert_and_collect(handle, text, self._matched)
                 native.retract_fact(handle, text)  # the next evaluation starts clean

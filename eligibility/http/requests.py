@@ -10,8 +10,10 @@ from __future__ import annotations
 import asyncio
 import json
 import re
+from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, Final
+from urllib.parse import parse_qsl
 
 from fastapi import Request
 from pydantic import TypeAdapter, ValidationError
@@ -52,7 +54,8 @@ async def read_json(request: Request, limit: int, seconds: float = BODY_SECONDS)
     if declared is not None and declared.isdigit() and int(declared) > limit:
         raise ApiError(413, "body_too_large", f"the body has {int(declared)} bytes; the limit is {limit} bytes")
     try:
-        body = await asyncio.wait_for(_body(request, limit), seconds)
+        async with asyncio.timeout(seconds):  # a timer on this task: wait_for would start a task per request
+            body = await _body(request, limit)
     except TimeoutError:
         raise ApiError(408, "body_too_slow", f"the body did not arrive within {seconds:g} seconds") from None
     if not body.strip():
@@ -114,6 +117,7 @@ AS_OF_PARAMETER: dict[str, Any] = {
     "description": f"Evaluation date (default: today): {DATES_ALLOWED}.",
     "schema": {"anyOf": [{"type": "string", "format": "date"}, {"type": "null"}], "title": "As Of"},
 }
+VIEWS = ("full", "compact")
 EVALUATE_QUERY_PARAMETERS: list[dict[str, Any]] = [
     AS_OF_PARAMETER,
     {
@@ -122,14 +126,45 @@ EVALUATE_QUERY_PARAMETERS: list[dict[str, Any]] = [
         "required": False,
         "schema": {"type": "boolean", "default": False, "title": "Explain"},
     },
+    {
+        "name": "near_misses",
+        "in": "query",
+        "required": False,
+        "description": "false: near misses are not looked for and `near_misses` is empty (about half the time of "
+        "an evaluation, for a caller that does not show them).",
+        "schema": {"type": "boolean", "default": True, "title": "Near Misses"},
+    },
+    {
+        "name": "view",
+        "in": "query",
+        "required": False,
+        "description": "compact: ids, statuses, amounts and missing facts only (no names, quotes or assumptions: "
+        "GET /v1/rules/{id} serves those), for machines.",
+        "schema": {"type": "string", "enum": list(VIEWS), "default": "full", "title": "View"},
+    },
 ]
+
+
+@dataclass(frozen=True)
+class EvaluationQuery:
+    """What the query of POST /v1/evaluate asks for."""
+
+    as_of: date | None = None
+    explain: bool = False
+    near_misses: bool = True
+    compact: bool = False
+
+
+EVALUATION_PARAMETERS: Final = ("as_of", "explain", "near_misses", "view")
+_PLAIN: Final = EvaluationQuery()
 
 
 def query(request: Request, allowed: tuple[str, ...]) -> dict[str, str]:
     """The query's parameters, each given at most once and each one of `allowed`; 422 listing every problem."""
     problems: list[Problem] = []
     given: dict[str, str] = {}
-    for name, value in request.query_params.multi_items():
+    # As Starlette's QueryParams reads it (latin-1, blank values kept), without building one.
+    for name, value in parse_qsl(request.scope["query_string"].decode("latin-1"), keep_blank_values=True):
         if name not in allowed:
             problems.append(Problem(name, f"unknown query parameter; allowed: {', '.join(allowed)}", value))
         elif name in given:
@@ -141,13 +176,16 @@ def query(request: Request, allowed: tuple[str, ...]) -> dict[str, str]:
     return given
 
 
-def evaluation_query(request: Request, allowed: tuple[str, ...] = ("as_of", "explain")) -> tuple[date | None, bool]:
-    """`as_of` (any date spelling a profile accepts) and `explain` from the query, before the body is read.
+def evaluation_query(request: Request, allowed: tuple[str, ...] = EVALUATION_PARAMETERS) -> EvaluationQuery:
+    """`as_of` (any date spelling a profile accepts), `explain`, `near_misses` and `view` from the query,
+    before the body is read.
 
     Read here rather than declared as FastAPI parameters: FastAPI's dependency
     solving cost more per request than a whole /healthz request.
     """
     given = query(request, allowed)
+    if not given:
+        return _PLAIN
     problems: list[Problem] = []
     as_of: date | None = None
     if "as_of" in given:
@@ -155,12 +193,16 @@ def evaluation_query(request: Request, allowed: tuple[str, ...] = ("as_of", "exp
             as_of = as_date(given["as_of"])
         except Misspelt as error:
             problems.append(Problem("as_of", str(error), given["as_of"]))
-    explain = False
-    if "explain" in given:
-        try:
-            explain = _FLAG.validate_python(given["explain"])
-        except ValidationError:
-            problems.append(Problem("explain", "not a yes/no value; allowed: true/false, 1/0", given["explain"]))
+    flags = {"explain": False, "near_misses": True}
+    for name in flags:
+        if name in given:
+            try:
+                flags[name] = _FLAG.validate_python(given[name])
+            except ValidationError:
+                problems.append(Problem(name, "not a yes/no value; allowed: true/false, 1/0", given[name]))
+    view = given.get("view", "full")
+    if view not in VIEWS:
+        problems.append(Problem("view", f"allowed: {', '.join(VIEWS)}", view))
     if problems:
         raise ApiError(422, "invalid_request", "invalid request", problems=problems)
-    return as_of, explain
+    return EvaluationQuery(as_of, flags["explain"], flags["near_misses"], view == "compact")

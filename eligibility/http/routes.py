@@ -9,11 +9,13 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import Response
 from pydantic import BaseModel, TypeAdapter
+from pydantic_core import to_json
 from starlette.concurrency import run_in_threadpool
 
 from eligibility.errors import InputError, UnknownRuleError
 from eligibility.evaluation.calculator import Calculator
-from eligibility.evaluation.report import Report
+from eligibility.evaluation.compact import compact_entitlement, compact_json
+from eligibility.evaluation.report import Entitlement, Report
 from eligibility.http.errors import ApiError
 from eligibility.http.requests import BODY_SECONDS, evaluation_query, query, read_json
 from eligibility.packs.schema import Rule
@@ -37,6 +39,48 @@ class BatchReports(BaseModel):
 # again: for a report of 10 KB, mostly Chinese, that round trip cost a third of the dump.
 _REPORT_JSON: TypeAdapter[Report] = TypeAdapter(Report)
 _BATCH_JSON: TypeAdapter[BatchReports] = TypeAdapter(BatchReports)
+_ENTITLEMENT_JSON: TypeAdapter[Entitlement] = TypeAdapter(Entitlement)
+_SHARED_AMOUNTS = frozenset({"none", "fixed", "not_published"})  # what the calculator shares: amounts of no one
+
+
+class ReportBytes:
+    """A report as JSON bytes, exactly `_REPORT_JSON.dump_json(report)` (or, `compact`, the compact view's
+    `compact_json(report)`), each shared entitlement dumped once.
+
+    The calculator gives every applicant with the same outcome of a rule the same
+    Entitlement object (its name, source quote and assumptions: most of a report's
+    bytes); their JSON is kept, by object, and spliced into the rest of the report,
+    dumped without them. Matching funds depend on the applicant: dumped each time.
+    """
+
+    LIMIT = 4096  # entitlements kept: a few outcomes per rule of every pack
+
+    def __init__(self, compact: bool = False) -> None:
+        self._dumped: dict[int, tuple[Entitlement, bytes]] = {}
+        self._compact = compact
+
+    def __call__(self, report: Report) -> bytes:
+        whole = compact_json if self._compact else _REPORT_JSON.dump_json
+        if not report.entitlements:
+            return whole(report)
+        entitlement = _compact_entitlement_json if self._compact else _ENTITLEMENT_JSON.dump_json
+        parts = []
+        for item in report.entitlements:
+            known = self._dumped.get(id(item))
+            if known is not None and known[0] is item:  # the entry holds the object: its id is not reused
+                parts.append(known[1])
+                continue
+            dumped = entitlement(item)
+            if item.amount_state in _SHARED_AMOUNTS and len(self._dumped) < self.LIMIT:
+                self._dumped[id(item)] = (item, dumped)
+            parts.append(dumped)
+        rest = whole(report.model_copy(update={"entitlements": ()}))
+        # The first `"entitlements":[]` is the field itself: a quote inside a string value is escaped.
+        return rest.replace(b'"entitlements":[]', b'"entitlements":[' + b",".join(parts) + b"]", 1)
+
+
+def _compact_entitlement_json(item: Entitlement) -> bytes:
+    return to_json(compact_entitlement(item))
 
 
 def _json(content: Any) -> Response:
@@ -84,23 +128,29 @@ class Routes:
         }
         self._schemas = {name: schema(name, catalogue) | {"rules_version": self.rules_version} for name in SCHEMA_NAMES}
         self._health = {"status": "ok", "rules_version": self.rules_version}
+        self._report_bytes = ReportBytes()
+        self._compact_bytes = ReportBytes(compact=True)
 
     async def evaluate(self, request: Request) -> Response:
         """One applicant's report. The body is one profile (canonical or Chinese keys and values).
 
         `explain=true` adds `explanation`: every condition of every rule of the region, evaluated.
         """
-        as_of, explain = evaluation_query(request)
+        asked = evaluation_query(request)
         data = await read_json(request, MAX_PROFILE_BYTES, self.body_seconds)
         try:
-            report = self.calculator.evaluate(data, as_of=as_of, explain=explain)  # inline: cheaper than a thread hop
+            report = self.calculator.evaluate(  # inline: cheaper than a thread hop
+                data, as_of=asked.as_of, explain=asked.explain, near_misses=asked.near_misses
+            )
         except InputError as error:
             raise ApiError(422, "invalid_profile", str(error), problems=error.problems) from None
-        return Response(_REPORT_JSON.dump_json(report), media_type="application/json")
+        if asked.compact:
+            return Response(self._compact_bytes(report), media_type="application/json")
+        return Response(self._report_bytes(report), media_type="application/json")
 
     async def evaluate_batch(self, request: Request) -> Response:
         """The reports of a JSON list of profiles, in order; all are validated before any is evaluated."""
-        as_of, _ = evaluation_query(request, ("as_of",))
+        as_of = evaluation_query(request, ("as_of",)).as_of
         data = await read_json(request, MAX_BATCH_BYTES, self.body_seconds)
         if not isinstance(data, list):
             raise ApiError(422, "invalid_request", f"a batch is a JSON list of profiles, not {type(data).__name__}")

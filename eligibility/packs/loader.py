@@ -115,9 +115,18 @@ def load_directory(directory: Path) -> list[LoadedPack]:
     files = pack_files(directory)
     if not files:
         raise RulePackError([RuleProblem(str(directory), 0, "no rule packs (*.yaml) in this directory")])
+    from eligibility.packs import cache
+
+    stored = cache.load(files)
+    if stored is not None:  # validated before, from exactly these files and this code: checked then, not again
+        return [
+            LoadedPack(pack=pack, path=path, digest=digest, conditions=rule_conditions(pack))
+            for path, (pack, digest) in zip(files, stored, strict=True)
+        ]
     loaded, problems = load_pack_files(files)
     if problems:
         raise RulePackError(problems)
+    cache.store(files, [item.pack for item in loaded])
     return loaded
 
 
