@@ -210,3 +210,30 @@ def test_the_readmes_example_workbook_gives_what_the_readme_shows(tmp_path: Path
     assert rows["003"]["已知现金合计（万元）"] == 0  # 2020年6月2日, typed as text: one day short of five years
     assert rows["005"]["国家级、市级人才称号表彰奖励1:1资金配套"] == 20
     assert rows["006"]["状态"] == "有错误" and "'博导'" in rows["006"]["错误说明"]
+
+
+def test_a_workbook_holds_the_readable_csvs_cells_row_for_row_for_a_roster_mixing_every_region(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from eligibility.batch import xlsx
+    from tests.support.rosters import roster as random_roster
+
+    monkeypatch.setattr(xlsx, "SLICE_ROWS", 700)  # several slices, each mixing regions and bad rows
+    source = tmp_path / "roster.csv"
+    random_roster(3_000, seed=12).write_csv(source)
+    for out in ("out.csv", "out.xlsx"):
+        options = BatchOptions(source, tmp_path / out, date(2025, 6, 1), language="zh")
+        run_batch(options, Catalogue.from_directory())
+    written = pl.read_csv(tmp_path / "out.csv", infer_schema=False, encoding="utf8-lossy")
+    sheet = openpyxl.load_workbook(tmp_path / "out.xlsx", read_only=True)["评估结果"]
+    rows = sheet.iter_rows(values_only=True)
+    assert list(next(rows)) == [name.lstrip("\ufeff") for name in written.columns]
+
+    def as_text(value: object) -> str | None:
+        return None if value is None else str(int(value) if isinstance(value, float) and value.is_integer() else value)
+
+    width = written.width  # a row read back ends at its last cell that holds something
+    cells = [[as_text(value) for value in row] + [None] * (width - len(row)) for row in rows]
+    assert len(cells) == written.height == 3_000
+    assert cells == [list(row) for row in written.iter_rows()]
+    assert {row[4] for row in cells} == {"已评估", "有错误"}

@@ -42,6 +42,7 @@ class Column:
     style: Style = "text"
     width: int = 12
     trusted: bool = False  # the text is the layout's own words or digits: nothing in it to escape
+    region: str | None = None  # only rows of this region can fill it (a benefit's column)
 
 
 def ids_frame(scored: pl.DataFrame, carried: Sequence[str]) -> pl.DataFrame:
@@ -91,13 +92,13 @@ def readable_columns(
         name = words(rule.name, language)
         if names[name] > 1:  # the same name in two regions: say whose
             name += f"（{words(catalogue.region_codes.by_code[region].name, language)}）"
-        columns.append(_benefit_column(rule, name, language))
+        columns.append(_benefit_column(region, rule, name, language))
     problems = ERROR_ZH if language == "zh" else ERROR
     columns.append(Column(say("error_heading"), pl.col(problems), width=40))
     return columns
 
 
-def _benefit_column(rule: Rule, heading: str, language: Language) -> Column:
+def _benefit_column(region: str, rule: Rule, heading: str, language: Language) -> Column:
     """A benefit's column: its amount where granted with a known amount, else its status in words."""
     status, yuan = pl.col(benefit_status(rule.id)), pl.col(benefit_amount(rule.id))
     minimum = pl.col(benefit_minimum(rule.id)) if rule.amount is not None else pl.lit(False)
@@ -117,7 +118,7 @@ def _benefit_column(rule: Rule, heading: str, language: Language) -> Column:
         .then(pl.lit(label("benefit_superseded", language)))
     )
     number = pl.when(exact & ~at_least).then(amount_in(language, yuan)) if rule.kind == "cash" else None
-    return Column(heading, text, number, "amount" if number is not None else "text", 14, trusted=True)
+    return Column(heading, text, number, "amount" if number is not None else "text", 14, True, region)
 
 
 def rendered(frame: pl.DataFrame, columns: Sequence[Column]) -> pl.DataFrame:

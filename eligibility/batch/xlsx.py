@@ -4,6 +4,9 @@ A workbook is a zip of XML parts. The rows of a sheet are made as XML by polars
 string expressions, straight from the scored rows by the layout's column
 expressions, a slice of rows at a time (the GIL released; a Python call per cell
 wrote 5,000 rows a second), and streamed into the archive, so memory stays flat.
+A benefit's cells are made only for the rows of its region (a row of one region
+fills a few of the roster's benefit columns), and a slice's text goes to the
+archive as the UTF-8 bytes polars holds, never as a Python string.
 Only text that may hold markup (ids, the roster's own columns, problems) is
 escaped; the layout's own words and numbers need not be. Text is written as inline strings: a cell that begins with = or +
 is text, shown as typed and never evaluated, with no apostrophe to see. The
@@ -22,11 +25,12 @@ from typing import IO, Final
 
 import polars as pl
 
+from eligibility.batch.columns import REGION
 from eligibility.batch.layouts import Column, Style
 
 MAX_ROWS: Final = 1_048_576  # a sheet's rows, the header included
 MAX_CELL_CHARACTERS: Final = 32_767  # Excel refuses a longer cell
-SLICE_ROWS: Final = 10_000
+SLICE_ROWS: Final = 25_000  # fewer slices pay less planning per expression; ~15 MB of XML each
 _CONTROL: Final = r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]"  # not allowed in XML 1.0
 _MAIN: Final = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _RELATIONSHIPS: Final = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -119,37 +123,17 @@ class WorkbookWriter:
     def _write_rows(self, sheet: Sheet, frame: pl.DataFrame) -> None:
         if frame.height == 0:
             return
-        # Each cell's text and number, and the row number, worked out once; then the XML, each cell one
-        # concatenation (chained `+` builds every intermediate string).
         first = sheet.rows + 1
-        values = frame.select(
-            pl.int_range(first, first + frame.height, dtype=pl.Int64).cast(pl.String).alias("r"),
-            *(column.text.alias(f"t{index}") for index, column in enumerate(sheet.columns)),
-            *(
-                column.number.alias(f"n{index}")
-                for index, column in enumerate(sheet.columns)
-                if column.number is not None
-            ),
-        )
-        row = pl.col("r")
-        xml: list[pl.Expr] = []
-        for index, column in enumerate(sheet.columns):
-            value = pl.col(f"t{index}")
-            reference = pl.lit(f'<c r="{column_letters(index)}')
-            opening = '" t="inlineStr"><is><t>' if column.trusted else '" t="inlineStr"><is><t xml:space="preserve">'
-            text = value if column.trusted else _escaped(value)
-            cell = pl.concat_str([reference, row, pl.lit(opening), text, pl.lit("</t></is></c>")])
-            if column.number is None:
-                xml.append(pl.when(value != "").then(cell))
-                continue
-            style = _STYLES.get((column.style, sheet.language if column.style == "amount" else ""), 0)
-            number = pl.col(f"n{index}")
-            as_number = pl.concat_str([reference, row, pl.lit(f'" s="{style}"><v>'), number, pl.lit("</v></c>")])
-            xml.append(pl.when(number.is_not_null()).then(as_number).when(value != "").then(cell))
-        rows = values.select(
-            pl.concat_str([pl.lit('<row r="'), row, pl.lit('">'), *xml, pl.lit("</row>")], ignore_nulls=True)
-        ).to_series()
-        data = rows.str.join("").item().encode()
+        frame = frame.with_columns(pl.int_range(first, first + frame.height, dtype=pl.Int64).cast(pl.String).alias("r"))
+        if REGION in frame.columns and any(column.region for column in sheet.columns):
+            # A benefit's cells are made only for its region's rows: a row is a few of the columns, not all.
+            parts = frame.with_row_index("order").partition_by(REGION, as_dict=True)
+            rows = pl.concat([_rows_xml(sheet, part, key[0]) for key, part in parts.items()], how="vertical").sort(
+                "order"
+            )
+        else:
+            rows = _rows_xml(sheet, frame, None)
+        data = rows.get_column("xml").str.join("").cast(pl.Binary).item()  # UTF-8 as polars holds it: no Python str
         self._wait()
         self._pending = self._compressor.submit(sheet.stream.write, data)
         sheet.rows += frame.height
@@ -216,6 +200,37 @@ class WorkbookWriter:
             self.archive.close()
         except (OSError, ValueError):  # a full disk or an archive already broken: the file goes anyway
             pass
+
+
+def _rows_xml(sheet: Sheet, frame: pl.DataFrame, region: str | None) -> pl.DataFrame:
+    """The XML of `frame`'s rows (and their "order" when it has one), cells of the columns `region`'s rows fill."""
+    columns = [(index, column) for index, column in enumerate(sheet.columns) if column.region in (None, region)]
+    # Each cell's text and number worked out once; then the XML, each cell one concatenation (chained `+` builds
+    # every intermediate string).
+    values = frame.select(
+        *(name for name in ("r", "order") if name in frame.columns),
+        *(column.text.alias(f"t{index}") for index, column in columns),
+        *(column.number.alias(f"n{index}") for index, column in columns if column.number is not None),
+    )
+    row = pl.col("r")
+    xml: list[pl.Expr] = []
+    for index, column in columns:
+        value = pl.col(f"t{index}")
+        reference = pl.lit(f'<c r="{column_letters(index)}')
+        opening = '" t="inlineStr"><is><t>' if column.trusted else '" t="inlineStr"><is><t xml:space="preserve">'
+        text = value if column.trusted else _escaped(value)
+        cell = pl.concat_str([reference, row, pl.lit(opening), text, pl.lit("</t></is></c>")])
+        if column.number is None:
+            xml.append(pl.when(value != "").then(cell))
+            continue
+        style = _STYLES.get((column.style, sheet.language if column.style == "amount" else ""), 0)
+        number = pl.col(f"n{index}")
+        as_number = pl.concat_str([reference, row, pl.lit(f'" s="{style}"><v>'), number, pl.lit("</v></c>")])
+        xml.append(pl.when(number.is_not_null()).then(as_number).when(value != "").then(cell))
+    return values.select(
+        *(["order"] if "order" in values.columns else []),
+        pl.concat_str([pl.lit('<row r="'), row, pl.lit('">'), *xml, pl.lit("</row>")], ignore_nulls=True).alias("xml"),
+    )
 
 
 def _width(column: Column, sample: pl.DataFrame | None, index: int) -> int:
