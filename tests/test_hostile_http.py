@@ -75,6 +75,17 @@ def test_json_nested_deeper_than_a_profile_can_be_is_refused_before_validation(h
     assert code_of(response) == "malformed_json" and "nested more than 32 levels" in response.json()["error"]["message"]
 
 
+def test_a_number_too_long_for_python_to_read_is_malformed_json_saying_how_long(http: httpx.Client) -> None:
+    for path in ("/v1/evaluate", "/v1/evaluate/batch"):
+        body = b'{"region": "aksu", "years_served": ' + b"1" * 5000 + b"}"
+        response = http.post(path, content=body if path == "/v1/evaluate" else b"[" + body + b"]")
+        assert code_of(response) == "malformed_json"
+        assert (
+            response.json()["error"]["message"]
+            == "not valid JSON: a number of 5,000 digits; numbers have at most 4,300"
+        )
+
+
 def test_a_string_holding_the_raw_bytes_of_a_lone_surrogate_is_refused(http: httpx.Client) -> None:
     response = http.post("/v1/evaluate", content=b'{"region": "aksu", "id": "\xed\xa0\x80"}')
     assert code_of(response) == "malformed_json" and "not UTF-8" in response.json()["error"]["message"]

@@ -64,6 +64,10 @@ BILLION_LAUGHS = "".join(
         (pack(extra="effective: {from: 2025-01-01, until: 2024-01-01}"), "must be after from"),
         (pack(extra="effective: {from: 2024-02-30}"), "not a date: '2024-02-30'"),
         (pack(extra="effective: {from: 1066-10-14}"), "outside 1900 to 2200"),
+        (
+            pack(when="{field: years_served, gte: " + "1" * 5000 + "}"),
+            "a number of 5,000 digits; numbers have at most 4,300",
+        ),
     ],
     ids=[
         "an alias bomb in an unused key",
@@ -79,6 +83,7 @@ BILLION_LAUGHS = "".join(
         "a window ending before it starts",
         "a day that does not exist",
         "a year out of range",
+        "a number too long for Python to read",
     ],
 )
 def test_lint_refuses_what_evaluation_could_not_run_naming_the_file_and_line(
@@ -120,3 +125,25 @@ def test_check_refuses_a_device_and_an_alias_bomb_as_its_profile_at_once(tmp_pat
 def test_a_profile_on_standard_input_is_bounded(tmp_path: Path) -> None:
     result = invoke("check", "-", input="region: aksu\n" + "# " + "x" * (2 * 1024 * 1024) + "\n")
     assert result.exit_code == 2 and "more than 1,048,576 bytes" in result.output
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "expected"),
+    [
+        ("p.yaml", "region: aksu\nyears_served: " + "1" * 5000 + "\n", "years_served: '111"),  # read as written
+        (
+            "p.json",
+            '{"region": "aksu", "years_served": ' + "1" * 5000 + "}",
+            "not valid JSON: a number of 5,000 digits",
+        ),
+    ],
+    ids=["YAML", "JSON"],
+)
+def test_a_profile_holding_a_number_too_long_for_python_to_read_is_refused_by_check_and_compare(
+    tmp_path: Path, name: str, text: str, expected: str
+) -> None:
+    profile = write(tmp_path, text, name) / name
+    for command in ("check", "compare"):
+        result = invoke(command, str(profile))
+        assert result.exit_code == 2 and expected in result.output, result.output
+        assert "Traceback" not in result.output and "set_int_max_str_digits" not in result.output

@@ -133,6 +133,18 @@ def test_a_column_given_twice_is_refused_before_anything_is_written(tmp_path: Pa
     assert not (tmp_path / "out.csv").exists()
 
 
+def test_cells_holding_numbers_too_long_for_python_to_print_make_an_error_row_naming_each(tmp_path: Path) -> None:
+    path = tmp_path / "long_numbers.csv"
+    path.write_text(
+        f"id,region,years_served,awards\n{'7' * 5000},aksu,{'1' * 5000},national:{'9' * 5000}\n", encoding="utf-8"
+    )
+    result = run(str(path), "--out", str(tmp_path / "out.csv"))
+    assert result.exit_code == 0, result.output
+    [row] = scored(tmp_path / "out.csv")
+    assert row["status"] == "error" and row["error"].startswith("years_served: '111"), row["error"][:300]
+    assert "; awards: 'national:999" in row["error"] and row["id"] == "7" * 5000
+
+
 def test_a_quote_never_closed_early_in_a_long_file_is_reported_at_once(tmp_path: Path) -> None:
     path = tmp_path / "long.csv"
     path.write_text('id,region\n1,"aksu\n' + "2,aksu\n" * 100_000, encoding="utf-8")

@@ -30,6 +30,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from typing import Any, Final
 
+from eligibility.errors import shown
 from eligibility.facts.vocabulary import FIELDS, KEY_SPELLINGS, FieldKind, FieldSpec
 
 
@@ -83,13 +84,18 @@ _WHOLE: Final = re.compile(r"^\d+$")
 
 def fact_key(raw: object) -> str | None:
     """The canonical key of a key as given (canonical, Chinese, any case, spaces around); None when unknown."""
-    text = str(raw).strip()
+    text = key_text(raw).strip()
     return KEY_SPELLINGS.get(text) or KEY_SPELLINGS.get(text.lower())
+
+
+def key_text(raw: object) -> str:
+    """A key as text: a key that is no text (from Python or YAML) as shown in messages, never too long to print."""
+    return raw if isinstance(raw, str) else shown(raw)
 
 
 def closest_key(raw: object) -> str | None:
     """`'学历' (degree)` for a key that looks like a misspelt fact ('学 历', 'degre'); None otherwise."""
-    squeezed = "".join(str(raw).split())
+    squeezed = "".join(key_text(raw).split())
     key = fact_key(squeezed)
     if key is not None:
         return f"{squeezed!r} ({key})"
@@ -185,6 +191,11 @@ def as_date(raw: object) -> date:
 
 def text(spec: FieldSpec, raw: object) -> str:
     if isinstance(raw, int) and not isinstance(raw, bool):
+        if raw.bit_length() > 4 * MAX_TEXT:  # more digits than a text may hold (and Python may refuse to print it)
+            raise Misspelt(
+                f"too long: a number of more than {MAX_TEXT} digits; allowed: at most {MAX_TEXT} characters",
+                f"太长：超过{MAX_TEXT}位的数字；最多{MAX_TEXT}个字符",
+            )
         raw = str(raw)
     if not isinstance(raw, str):
         raise Misspelt("not text", "不是文字")
@@ -231,7 +242,7 @@ def codes(spec: FieldSpec, raw: object) -> tuple[str, ...]:
     found: list[str] = []
     for item in items:
         if not isinstance(item, str):
-            raise Misspelt(f"not a list of codes: {item!r} is not a code", f"不是代码列表：{item!r}不是代码")
+            raise Misspelt(f"not a list of codes: {shown(item)} is not a code", f"不是代码列表：{shown(item)}不是代码")
         if item.strip():
             found.append(item.strip())
     return tuple(found)
