@@ -210,3 +210,18 @@ def test_the_readmes_example_workbook_gives_what_the_readme_shows(tmp_path: Path
     assert rows["003"]["已知现金合计（万元）"] == 0  # 2020年6月2日, typed as text: one day short of five years
     assert rows["005"]["国家级、市级人才称号表彰奖励1:1资金配套"] == 20
     assert rows["006"]["状态"] == "有错误" and "'博导'" in rows["006"]["错误说明"]
+
+
+def test_an_output_name_that_is_not_utf8_is_refused_naming_it_before_anything_is_written(tmp_path: Path) -> None:
+    # A name from a non-UTF-8 shell arrives as lone surrogates; the columnar writer cannot open such a path.
+    source = roster(tmp_path)
+    for out in (tmp_path / "o\udcff.xlsx", tmp_path / "d\udcff" / "o.csv"):
+        out.parent.mkdir(exist_ok=True)
+        process = subprocess.run(
+            [sys.executable, "-m", "eligibility", "batch", source, "--out", out, "--quiet"],
+            capture_output=True, cwd=REPO, timeout=60, env={**os.environ, "LANG": "C.UTF-8"},
+        )  # fmt: skip
+        errors = process.stderr.decode("utf-8", "replace")
+        assert process.returncode == 2 and "Traceback" not in errors, errors
+        assert "its name is not UTF-8 text; rename it, or name another file" in errors
+        assert not any(name.endswith((b".partial", b".parts")) for name in os.listdir(os.fsencode(out.parent)))

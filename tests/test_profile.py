@@ -146,3 +146,26 @@ def test_an_integer_too_long_for_python_to_print_is_a_problem_naming_the_field_n
     [problem] = caught.value.problems
     assert problem.field == field and expected in str(problem), str(problem)
     assert "<an integer of about 5,000 digits>" in str(caught.value) or "<a list" in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("data", "field"),
+    [
+        ({"region": "aksu", "id": "A\ud800"}, "id"),
+        ({"region": "qijiang", "awards": [{"level": "national", "amount_yuan": 5, "name": "\udc80"}]}, "awards.0.name"),
+        ({"region": "qijiang", "awards": "national:5:\udcff"}, "awards.0.name"),
+        ({"region": "aksu", "\ud800": "x"}, "profile"),
+        ({"region": "\ud800"}, "region"),
+    ],
+    ids=["an id", "an award's name", "a name in the flat awards", "a key", "a region"],
+)
+def test_text_holding_half_of_a_utf16_pair_is_refused_by_the_python_api_naming_the_field(
+    data: dict[str, object], field: str
+) -> None:
+    # The HTTP body refuses these bytes; Python strings (and file names or arguments decoded with
+    # surrogateescape) can hold them, and no report holding one could be written as UTF-8 or JSON.
+    from eligibility import Calculator
+
+    with pytest.raises(InputError) as caught:
+        Calculator.default().evaluate(data, as_of=date(2025, 6, 1))
+    assert [problem.field for problem in caught.value.problems] == [field], str(caught.value)

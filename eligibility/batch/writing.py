@@ -67,6 +67,12 @@ def output_target(path: Path) -> Path:
     """The file the output really goes to: `path`, or the file a link at `path` names; refused if no file."""
     target = path.resolve() if path.is_symlink() else path
     try:
+        str(target.absolute()).encode("utf-8")
+    except UnicodeEncodeError:  # bytes that are no UTF-8 in the name: the columnar writer cannot open such a path
+        raise InputError(
+            [Problem("output", "its name is not UTF-8 text; rename it, or name another file", str(path))]
+        ) from None
+    try:
         status = os.stat(target)
     except FileNotFoundError:
         status = None

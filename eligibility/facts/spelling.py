@@ -80,6 +80,7 @@ DATES_ALLOWED: Final = "2020-03-01, 2020/3/1 or 2020年3月1日 (a day that exis
 DATES_ALLOWED_ZH: Final = "2020-03-01、2020/3/1 或 2020年3月1日（须为实际存在的日期，1900至2200年）"
 _DECIMAL: Final = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 _WHOLE: Final = re.compile(r"^\d+$")
+_SURROGATE: Final = re.compile("[\ud800-\udfff]")
 
 
 def fact_key(raw: object) -> str | None:
@@ -202,6 +203,10 @@ def text(spec: FieldSpec, raw: object) -> str:
     if len(raw) > MAX_TEXT:
         raise Misspelt(
             f"too long: {len(raw)} characters; allowed: at most {MAX_TEXT}", f"太长：{len(raw)}个字符；最多{MAX_TEXT}个"
+        )
+    if _SURROGATE.search(raw):  # half of a UTF-16 pair: no text, and no output (UTF-8, JSON, a sheet) can hold it
+        raise Misspelt(
+            "not text: holds an unpaired UTF-16 surrogate (\\ud800-\\udfff)", "不是有效文字：含有不成对的UTF-16代理码位"
         )
     return raw
 
