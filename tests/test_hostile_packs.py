@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import time
 from pathlib import Path
 
 import pytest
 
 from eligibility.packs.lint import lint_directory
-from tests.support import invoke
+from tests.support import REPO, invoke
 
 HEAD = """region: aksu
 name: {zh: 测, en: t}
@@ -147,3 +149,64 @@ def test_a_profile_holding_a_number_too_long_for_python_to_read_is_refused_by_ch
         result = invoke(command, str(profile))
         assert result.exit_code == 2 and expected in result.output, result.output
         assert "Traceback" not in result.output and "set_int_max_str_digits" not in result.output
+
+
+def definitions(*whens: str) -> str:
+    """A pack whose one rule uses d0, and definitions d0, d1, ... with these conditions."""
+    written = "".join(
+        f"  d{index}:\n    name: {{zh: x, en: x}}\n    when: {when}\n" for index, when in enumerate(whens)
+    )
+    return HEAD + "definitions:\n" + written + RULE % ("service", "frequency: one_off", "{definition: d0}")
+
+
+DOCTORATE = "{field: degree, eq: doctorate}"
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "expected"),
+    [
+        (definitions("{definition: d1}", "{all: [{definition: d0}]}"), 8, "definition cycle: d0 → d1 → d0"),
+        (
+            definitions(
+                *(f"{{all: [{{definition: d{i + 1}}}, {{definition: d{i + 1}}}]}}" for i in range(24)), DOCTORATE
+            ),
+            8,
+            "definitions nested more than 8 deep (d0 → d1 → d2 → … → d8)",
+        ),
+        (
+            definitions(*(f"{{definition: d{i + 1}}}" for i in range(2000)), DOCTORATE),
+            8,
+            "definitions nested more than 8 deep",
+        ),
+        (
+            definitions(
+                *("{any: [" + ", ".join([f"{{definition: d{i + 1}}}"] * 20) + "]}" for i in range(4)), DOCTORATE
+            ),
+            26,
+            "rule aksu.x.y: its condition, definitions written out, has 336,842 parts; at most 1,000",
+        ),
+    ],
+    ids=["a definition cycle", "24 levels of doubled definitions", "a chain of 2,000 definitions", "20 wide, 4 deep"],
+)
+def test_definitions_that_could_never_be_evaluated_or_would_expand_past_any_policy_fail_lint_and_check_at_once(
+    tmp_path: Path, text: str, line: int, expected: str
+) -> None:
+    where = f"{tmp_path / 'aksu.yaml'}:{line}: "
+    found = problems(write(tmp_path, text))
+    assert len(found) == 1 and found[0].startswith(where) and expected in found[0], found
+    command = [
+        sys.executable,
+        "-m",
+        "eligibility",
+        "check",
+        "--rules",
+        str(tmp_path),
+        "--region",
+        "aksu",
+        "--degree",
+        "doctorate",
+    ]
+    started = time.monotonic()
+    checked = subprocess.run(command, capture_output=True, text=True, cwd=REPO, timeout=60)
+    assert checked.returncode == 1 and time.monotonic() - started < 30, checked.stderr[-2000:]
+    assert where + expected in checked.stderr and "Traceback" not in checked.stderr
