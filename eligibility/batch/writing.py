@@ -18,6 +18,8 @@ apostrophe. A workbook's cells are text cells, never formulas: see batch/xlsx.py
 from __future__ import annotations
 
 import codecs
+import contextlib
+import io
 import os
 import secrets
 import shutil
@@ -180,7 +182,7 @@ class RosterWriter:
                 layouts.ids_frame(chunk, self.carried).write_ndjson(self._stream)
             else:
                 assert self._parts is not None
-                chunk.write_parquet(self._parts / f"{self.rows:012d}.parquet", compression="lz4")
+                _write_parquet(chunk, self._parts / f"{self.rows:012d}.parquet", compression="lz4")
             self.rows += chunk.height
         except OSError as error:
             raise self._refused(error) from None
@@ -208,13 +210,19 @@ class RosterWriter:
                 shutil.rmtree(self._parts, ignore_errors=True)
 
     def abort(self) -> None:
-        """Remove everything written so far; the output path is left untouched."""
+        """Remove everything written so far; the output path is left untouched.
+
+        At its best: closing may fail on a full disk, and removing on a read-only mount
+        (EROFS even for a file never made); the error that led here is the one to report.
+        """
         if self._stream is not None and not self._stream.closed:
-            self._stream.close()
+            with contextlib.suppress(OSError):
+                self._stream.close()
         if self._parts is not None:
             shutil.rmtree(self._parts, ignore_errors=True)
         if hasattr(self, "temporary"):
-            self.temporary.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):
+                self.temporary.unlink(missing_ok=True)
 
     def _refused(self, error: OSError) -> OutputError:
         return OutputError([Problem("output", f"cannot be written: {error.strerror or error}", str(self.path))])
@@ -226,12 +234,11 @@ class RosterWriter:
     def _commit_parquet(self) -> None:
         parts = self._part_files()
         if not parts:
-            pl.DataFrame(schema={name: pl.String() for name in (*layouts.IDS_COLUMNS, *self.carried)}).write_parquet(
-                self.temporary
-            )
+            empty = pl.DataFrame(schema={name: pl.String() for name in (*layouts.IDS_COLUMNS, *self.carried)})
+            _write_parquet(empty, self.temporary)
             return
         frames = [layouts.ids_frame(pl.read_parquet(part), self.carried) for part in parts]
-        pl.concat(frames, how="vertical_relaxed").write_parquet(self.temporary)
+        _write_parquet(pl.concat(frames, how="vertical_relaxed"), self.temporary)
 
     def _readable(self) -> list[layouts.Column]:
         benefits = [(region, rule) for region in self._regions_in_pack_order() for rule in self.benefits[region]]
@@ -301,6 +308,14 @@ class RosterWriter:
                 pl.scan_parquet(part).filter(pl.col("status") == "error").select("row", "id", problems).collect()
             )
         workbook.finish()
+
+
+def _write_parquet(frame: pl.DataFrame, path: Path, compression: Literal["lz4", "zstd"] = "zstd") -> None:
+    """`frame` as a Parquet file at `path`: built in memory, written by Python, so that a full disk is the OSError
+    it is (polars writing a file itself reports it as a ComputeError holding the OS error's text)."""
+    buffer = io.BytesIO()
+    frame.write_parquet(buffer, compression=compression)
+    path.write_bytes(buffer.getbuffer())
 
 
 def _csv_quoted(text: str) -> str:
