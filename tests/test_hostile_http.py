@@ -143,6 +143,31 @@ def test_a_client_that_sends_its_request_a_byte_at_a_time_is_disconnected(server
     assert httpx.get(f"{server.url}/healthz").status_code == 200  # and serves others meanwhile
 
 
+def test_three_hundred_clients_sending_a_byte_and_no_more_are_all_disconnected_in_time_and_others_never_wait(
+    server: Server,
+) -> None:
+    host, port = server.url.removeprefix("http://").split(":")
+    slow = [socket.create_connection((host, int(port)), timeout=5) for _ in range(300)]
+    try:
+        started = time.monotonic()
+        for connection in slow:
+            connection.sendall(b"G")  # the first byte of a head that never comes
+        # Answered at once while they hang: served, or 503 past the server's CONNECTIONS (256), never queued
+        assert httpx.get(f"{server.url}/healthz", timeout=5).status_code in (200, 503)
+        closed = 0
+        for connection in slow:
+            connection.settimeout(max(0.1, started + 8 - time.monotonic()))
+            try:
+                closed += connection.recv(1) == b""  # closed by the server, its head not in time
+            except (TimeoutError, ConnectionResetError):
+                pass
+        assert closed == 300 and time.monotonic() - started < 10, f"{closed} of 300 closed"
+        assert httpx.get(f"{server.url}/healthz", timeout=5).status_code == 200
+    finally:
+        for connection in slow:
+            connection.close()
+
+
 def test_a_body_that_never_finishes_is_refused_in_time(server: Server) -> None:
     host, port = server.url.removeprefix("http://").split(":")
     head = b"POST /v1/evaluate HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n"

@@ -210,3 +210,16 @@ def test_definitions_that_could_never_be_evaluated_or_would_expand_past_any_poli
     checked = subprocess.run(command, capture_output=True, text=True, cwd=REPO, timeout=60)
     assert checked.returncode == 1 and time.monotonic() - started < 30, checked.stderr[-2000:]
     assert where + expected in checked.stderr and "Traceback" not in checked.stderr
+
+
+@pytest.mark.parametrize("command", ["check", "compare"])
+def test_an_alias_bomb_profile_is_refused_at_once_by_check_and_compare_as_processes(
+    tmp_path: Path, command: str
+) -> None:
+    bomb = write(tmp_path, "region: aksu\na: &a [x, x, x, x, x, x, x, x, x]\n" + BILLION_LAUGHS, "p.yaml") / "p.yaml"
+    started = time.monotonic()
+    process = subprocess.run(
+        [sys.executable, "-m", "eligibility", command, str(bomb)], capture_output=True, text=True, cwd=REPO, timeout=60
+    )
+    assert process.returncode == 2 and time.monotonic() - started < 30, process.stderr[-2000:]
+    assert f"{bomb}:2: YAML anchors and aliases (&name, *name) are not allowed" in process.stderr
