@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import stat
+import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, Final
@@ -29,6 +30,22 @@ MAX_DEPTH: Final = 64
 _TIMESTAMP: Final = "tag:yaml.org,2002:timestamp"
 _NUMBERS: Final = ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
 _TEXT: Final = "tag:yaml.org,2002:str"
+
+
+def bounded_int(digits: str) -> int:
+    """A JSON integer's text as int (json.loads' parse_int); ValueError saying so past Python's digit limit.
+
+    Python refuses to convert more than sys.get_int_max_str_digits() digits (4,300); its own message
+    advises a programmer's setting, not the sender's fix.
+    """
+    count = len(digits.lstrip("-"))
+    if count > sys.get_int_max_str_digits() > 0:
+        raise ValueError(too_many_digits(count))
+    return int(digits)
+
+
+def too_many_digits(count: int) -> str:
+    return f"a number of {count:,} digits; numbers have at most {sys.get_int_max_str_digits():,}"
 
 
 class DocumentError(Exception):
@@ -129,6 +146,12 @@ class _SafeRecordingLoader(_BaseLoader):  # type: ignore[misc,valid-type]
                 self.construct_yaml_timestamp(node)
             except ValueError as error:
                 self.problems.append((line, f"not a date: {node.value!r} ({error}); write YYYY-MM-DD"))
+        elif node.tag == _NUMBERS[0]:
+            try:
+                self.construct_yaml_int(node)
+            except ValueError:  # past Python's limit of digits it converts (4,300)
+                digits = sum(character.isalnum() for character in node.value)
+                self.problems.append((line, too_many_digits(digits)))
 
 
 def parse_yaml(text: str, as_written: Callable[[str], bool] | None = None) -> tuple[Any, dict[LinePath, int]]:
@@ -154,11 +177,13 @@ def parse_yaml(text: str, as_written: Callable[[str], bool] | None = None) -> tu
 def parse_json(text: str) -> Any:
     """JSON data; DocumentError (with the line) when it is not JSON."""
     try:
-        return json.loads(text)
+        return json.loads(text, parse_int=bounded_int)
     except RecursionError:
         raise DocumentError([(1, "not valid JSON: nested too deeply")]) from None
     except json.JSONDecodeError as error:
         raise DocumentError([(error.lineno, f"not valid JSON: {error.msg}")]) from None
+    except ValueError as error:  # a number too long to read (bounded_int)
+        raise DocumentError([(0, f"not valid JSON: {error}")]) from None
 
 
 def line_of(lines: dict[LinePath, int], path: Iterable[str | int]) -> int:

@@ -3,7 +3,23 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Final
+
+SHOWN_LIMIT: Final = 200  # characters of a value a message repeats
+
+
+def shown(value: Any) -> str:
+    """A value as a message repeats it: its repr, abbreviated past SHOWN_LIMIT characters.
+
+    An integer Python refuses to print (more than 4,300 digits) is described by its size instead of raising.
+    """
+    try:
+        text = repr(value)
+    except ValueError:  # int -> str past sys.get_int_max_str_digits(), anywhere inside the value
+        if isinstance(value, int):
+            return f"<an integer of about {int(value.bit_length() * 0.30103):,} digits>"
+        return f"<a {type(value).__name__} holding an integer too long to print>"
+    return text if len(text) <= SHOWN_LIMIT else text[:SHOWN_LIMIT] + "…"
 
 
 class EligibilityError(Exception):
@@ -27,7 +43,7 @@ class Problem:
         message = self.message_zh if language == "zh" and self.message_zh else self.message
         if self.value is None:
             return f"{self.field}: {message}"
-        return f"{self.field}: {self.value!r}: {message}"
+        return f"{self.field}: {shown(self.value)}: {message}"
 
 
 class InputError(EligibilityError):

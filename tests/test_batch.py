@@ -423,3 +423,47 @@ def test_a_blank_line_above_the_header_is_skipped_and_a_quote_never_closed_stops
     assert result.exit_code == 2
     assert 'a quoted cell (") opened on line 3 or later is never closed' in result.output
     assert not (tmp_path / "o3.csv").exists()
+
+
+@pytest.mark.parametrize(
+    ("column", "cell"),
+    [
+        ("years_served", "inf"),
+        ("years_served", "1e16"),
+        ("years_served", "true"),
+        ("service_start_date", "0"),
+        ("service_start_date", "9999-12-31"),
+    ],
+    ids=["years inf", "years with an exponent", "years as true", "a start date of 0", "a start date in year 9999"],
+)
+def test_a_cell_the_api_refuses_is_an_error_row_with_the_apis_own_message(
+    tmp_path: Path, column: str, cell: str
+) -> None:
+    from eligibility import Calculator, InputError
+
+    roster = tmp_path / "r.csv"
+    roster.write_text(f"id,region,{column}\nX,aksu,{cell}\n", encoding="utf-8")
+    out = tmp_path / "o.jsonl"
+    assert invoke(str(roster), "--out", str(out), "--quiet").exit_code == 0
+    [row] = map(json.loads, out.read_text(encoding="utf-8").splitlines())
+    with pytest.raises(InputError) as refused:
+        Calculator.default().evaluate({"region": "aksu", column: cell}, as_of=date(2025, 6, 1))
+    message = str(refused.value).split(": ", 2)[2]  # what is allowed, after the field and the value
+    assert row["status"] == "error" and row["error"] == f"{column}: '{cell}': {message}"
+
+
+def test_award_amounts_past_64_bits_are_an_error_row_naming_them_never_a_wrapped_total(tmp_path: Path) -> None:
+    largest = 2**63 - 1
+    roster = tmp_path / "r.csv"
+    roster.write_text(
+        f"id,region,awards\nA,qijiang,national:{largest};national:{largest}\nB,qijiang,national:{largest + 1}\n"
+        f"C,qijiang,{';'.join(['national:1000000000'] * 100)}\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "o.csv"
+    assert invoke(str(roster), "--out", str(out), "--format", "ids", "--quiet").exit_code == 0
+    rows = pl.read_csv(out, infer_schema=False).to_dicts()
+    assert [row["status"] for row in rows] == ["error", "error", "ok"]
+    assert f"'national:{largest}': amount not whole yuan from 0 to 1,000,000,000" in rows[0]["error"]
+    assert f"'national:{largest + 1}': amount not whole yuan" in rows[1]["error"]
+    assert int(rows[2]["total_cash_yuan"]) >= 0  # a hundred of the largest amounts allowed add up exactly

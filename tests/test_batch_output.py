@@ -5,9 +5,11 @@ from __future__ import annotations
 import errno
 import os
 import signal
+import stat
 import subprocess
 import sys
 import time
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 
@@ -237,3 +239,71 @@ def test_a_workbook_holds_the_readable_csvs_cells_row_for_row_for_a_roster_mixin
     assert len(cells) == written.height == 3_000
     assert cells == [list(row) for row in written.iter_rows()]
     assert {row[4] for row in cells} == {"已评估", "有错误"}
+
+
+def test_an_output_name_that_is_not_utf8_is_refused_naming_it_before_anything_is_written(tmp_path: Path) -> None:
+    # A name from a non-UTF-8 shell arrives as lone surrogates; the columnar writer cannot open such a path.
+    source = roster(tmp_path)
+    for out in (tmp_path / "o\udcff.xlsx", tmp_path / "d\udcff" / "o.csv"):
+        out.parent.mkdir(exist_ok=True)
+        process = subprocess.run(
+            [sys.executable, "-m", "eligibility", "batch", source, "--out", out, "--quiet"],
+            capture_output=True, cwd=REPO, timeout=60, env={**os.environ, "LANG": "C.UTF-8"},
+        )  # fmt: skip
+        errors = process.stderr.decode("utf-8", "replace")
+        assert process.returncode == 2 and "Traceback" not in errors, errors
+        assert "its name is not UTF-8 text; rename it, or name another file" in errors
+        assert not any(name.endswith((b".partial", b".parts")) for name in os.listdir(os.fsencode(out.parent)))
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Callable[[str], Path]]:
+    """A real tmpfs mounted in tmp_path, with the options given (CI runs as root, as the sessions do)."""
+    mounted: list[Path] = []
+
+    def mount(options: str) -> Path:
+        point = tmp_path / f"disk{len(mounted)}"
+        point.mkdir()
+        subprocess.run(["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(point)], check=True, timeout=30)
+        mounted.append(point)
+        return point
+
+    yield mount
+    for point in mounted:
+        subprocess.run(["umount", "-l", str(point)], check=False, timeout=30)
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".csv", ".parquet", ".jsonl"])
+def test_a_really_full_disk_is_one_message_naming_the_output_and_leaves_nothing_on_it(
+    tmp_path: Path, small_disk: Callable[[str], Path], suffix: str
+) -> None:
+    source = tmp_path / "big.csv"
+    source.write_text(HEADER + "\n".join(ROWS[:4] * 2_000) + "\n", encoding="utf-8")
+    disk = small_disk("size=64k")
+    out = disk / f"o{suffix}"
+    process = subprocess.run(
+        [sys.executable, "-m", "eligibility", "batch", str(source), "--out", str(out), "--quiet"],
+        capture_output=True, text=True, cwd=REPO, timeout=120,
+    )  # fmt: skip
+    assert process.returncode == 2 and "Traceback" not in process.stderr, process.stderr[-2000:]
+    assert f"--out: '{out}': cannot be written: No space left on device" in process.stderr
+    assert os.listdir(disk) == []
+
+
+def test_a_read_only_mount_is_one_message_naming_the_output(tmp_path: Path, small_disk: Callable[[str], Path]) -> None:
+    disk = small_disk("size=64k,ro")
+    process = subprocess.run(
+        [sys.executable, "-m", "eligibility", "batch", str(roster(tmp_path)), "--out", str(disk / "o.xlsx")],
+        capture_output=True, text=True, cwd=REPO, timeout=120,
+    )  # fmt: skip
+    assert process.returncode == 2 and "Traceback" not in process.stderr, process.stderr[-2000:]
+    assert f"--out: '{disk / 'o.xlsx'}': cannot be written: Read-only file system" in process.stderr
+
+
+def test_a_device_node_as_the_output_is_refused_and_left_a_device(tmp_path: Path) -> None:
+    result = invoke("batch", str(roster(tmp_path)), "--out", "/dev/null", "--format", "csv")
+    assert (
+        result.exit_code == 2
+        and "not a regular file (a device, a FIFO or a socket): it is never replaced" in result.output
+    )
+    assert stat.S_ISCHR(os.stat("/dev/null").st_mode)

@@ -180,3 +180,15 @@ def test_a_bad_option_is_one_error_line_under_the_usage_never_a_drawn_box(argume
     lines = result.stderr.strip().splitlines()
     assert lines[0].startswith("Usage: eligibility") and lines[-1].startswith(error)
     assert not any(mark in result.stderr for mark in "╭╰│")
+
+
+def test_an_argument_that_is_not_utf8_is_refused_naming_its_field_not_a_traceback() -> None:
+    # Linux hands Python such bytes as lone surrogates (surrogateescape); a report holding one cannot be printed.
+    for arguments in ([b"--id", b"\xff"], [b"--id", b"\xff", b"--json"]):
+        process = subprocess.run(
+            [sys.executable, "-m", "eligibility", "check", b"--region", b"aksu", *arguments],
+            capture_output=True, cwd=REPO, timeout=60, env={**os.environ, "LANG": "C.UTF-8"},
+        )  # fmt: skip
+        errors = process.stderr.decode("utf-8", "replace")
+        assert process.returncode == 2 and "Traceback" not in errors, errors
+        assert "error: id: '\\udcff': not text: holds an unpaired UTF-16 surrogate" in errors

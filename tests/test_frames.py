@@ -181,3 +181,14 @@ def test_a_scorer_travels_as_its_rules_text_and_never_with_rules_changed_since_l
     (rules / "aksu.yaml").write_text("region: aksu\n", encoding="utf-8")
     with pytest.raises(InputError, match="the rule pack changed on disk since it was loaded"):
         pickle.dumps(changed)
+
+
+def test_a_roster_without_a_fact_column_keeps_every_row_each_an_error_asking_for_the_region() -> None:
+    names = ["王一", "李二"]
+    for scored in (
+        score_roster(pl.DataFrame({"姓名": names}), AS_OF),
+        pl.from_arrow(score_roster(pa.table({"姓名": names}), AS_OF)),
+    ):
+        assert isinstance(scored, pl.DataFrame)
+        assert scored["姓名"].to_list() == names and scored["status"].to_list() == ["error", "error"]
+        assert all(error.startswith("region: required (no region/地区 column)") for error in scored["error"])

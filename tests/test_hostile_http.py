@@ -75,6 +75,17 @@ def test_json_nested_deeper_than_a_profile_can_be_is_refused_before_validation(h
     assert code_of(response) == "malformed_json" and "nested more than 32 levels" in response.json()["error"]["message"]
 
 
+def test_a_number_too_long_for_python_to_read_is_malformed_json_saying_how_long(http: httpx.Client) -> None:
+    for path in ("/v1/evaluate", "/v1/evaluate/batch"):
+        body = b'{"region": "aksu", "years_served": ' + b"1" * 5000 + b"}"
+        response = http.post(path, content=body if path == "/v1/evaluate" else b"[" + body + b"]")
+        assert code_of(response) == "malformed_json"
+        assert (
+            response.json()["error"]["message"]
+            == "not valid JSON: a number of 5,000 digits; numbers have at most 4,300"
+        )
+
+
 def test_a_string_holding_the_raw_bytes_of_a_lone_surrogate_is_refused(http: httpx.Client) -> None:
     response = http.post("/v1/evaluate", content=b'{"region": "aksu", "id": "\xed\xa0\x80"}')
     assert code_of(response) == "malformed_json" and "not UTF-8" in response.json()["error"]["message"]
@@ -130,6 +141,31 @@ def test_a_client_that_sends_its_request_a_byte_at_a_time_is_disconnected(server
             closed = slow.recv(1) == b""  # the server closed it, having had no head in time
     assert closed and time.monotonic() - started < 6
     assert httpx.get(f"{server.url}/healthz").status_code == 200  # and serves others meanwhile
+
+
+def test_three_hundred_clients_sending_a_byte_and_no_more_are_all_disconnected_in_time_and_others_never_wait(
+    server: Server,
+) -> None:
+    host, port = server.url.removeprefix("http://").split(":")
+    slow = [socket.create_connection((host, int(port)), timeout=5) for _ in range(300)]
+    try:
+        started = time.monotonic()
+        for connection in slow:
+            connection.sendall(b"G")  # the first byte of a head that never comes
+        # Answered at once while they hang: served, or 503 past the server's CONNECTIONS (256), never queued
+        assert httpx.get(f"{server.url}/healthz", timeout=5).status_code in (200, 503)
+        closed = 0
+        for connection in slow:
+            connection.settimeout(max(0.1, started + 8 - time.monotonic()))
+            try:
+                closed += connection.recv(1) == b""  # closed by the server, its head not in time
+            except (TimeoutError, ConnectionResetError):
+                pass
+        assert closed == 300 and time.monotonic() - started < 10, f"{closed} of 300 closed"
+        assert httpx.get(f"{server.url}/healthz", timeout=5).status_code == 200
+    finally:
+        for connection in slow:
+            connection.close()
 
 
 def test_a_body_that_never_finishes_is_refused_in_time(server: Server) -> None:

@@ -122,3 +122,50 @@ def test_a_fact_given_twice_in_two_spellings_is_refused_not_guessed() -> None:
     assert [str(problem) for problem in caught.value.problems] == [
         "degree: given twice, as '学历' and 'degree'; give it once"
     ]
+
+
+TOO_LONG_TO_PRINT = 10**5000  # Python refuses to turn an int of more than 4,300 digits into text
+
+
+@pytest.mark.parametrize(
+    ("data", "field", "expected"),
+    [
+        ({"region": "aksu", "years_served": TOO_LONG_TO_PRINT}, "years_served", "not a number"),
+        ({"region": "aksu", "id": TOO_LONG_TO_PRINT}, "id", "too long: a number of more than 200 digits"),
+        ({"region": "qijiang", "awards": [{"level": "national", "amount_yuan": TOO_LONG_TO_PRINT}]}, "awards.0.amount_yuan", "not an amount"),
+        ({"region": "aksu", "programmes": [TOO_LONG_TO_PRINT]}, "programmes", "is not a code"),
+        ({"region": "aksu", TOO_LONG_TO_PRINT: 1}, "<an integer of about 5,000 digits>", "unknown field"),
+    ],
+    ids=["years", "an id", "an award amount", "a programme", "a key"],
+)  # fmt: skip
+def test_an_integer_too_long_for_python_to_print_is_a_problem_naming_the_field_not_a_crash(
+    data: dict[object, object], field: str, expected: str
+) -> None:
+    with pytest.raises(InputError) as caught:
+        parse_profile(data)  # type: ignore[arg-type]
+    [problem] = caught.value.problems
+    assert problem.field == field and expected in str(problem), str(problem)
+    assert "<an integer of about 5,000 digits>" in str(caught.value) or "<a list" in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("data", "field"),
+    [
+        ({"region": "aksu", "id": "A\ud800"}, "id"),
+        ({"region": "qijiang", "awards": [{"level": "national", "amount_yuan": 5, "name": "\udc80"}]}, "awards.0.name"),
+        ({"region": "qijiang", "awards": "national:5:\udcff"}, "awards.0.name"),
+        ({"region": "aksu", "\ud800": "x"}, "profile"),
+        ({"region": "\ud800"}, "region"),
+    ],
+    ids=["an id", "an award's name", "a name in the flat awards", "a key", "a region"],
+)
+def test_text_holding_half_of_a_utf16_pair_is_refused_by_the_python_api_naming_the_field(
+    data: dict[str, object], field: str
+) -> None:
+    # The HTTP body refuses these bytes; Python strings (and file names or arguments decoded with
+    # surrogateescape) can hold them, and no report holding one could be written as UTF-8 or JSON.
+    from eligibility import Calculator
+
+    with pytest.raises(InputError) as caught:
+        Calculator.default().evaluate(data, as_of=date(2025, 6, 1))
+    assert [problem.field for problem in caught.value.problems] == [field], str(caught.value)

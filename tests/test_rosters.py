@@ -133,6 +133,18 @@ def test_a_column_given_twice_is_refused_before_anything_is_written(tmp_path: Pa
     assert not (tmp_path / "out.csv").exists()
 
 
+def test_cells_holding_numbers_too_long_for_python_to_print_make_an_error_row_naming_each(tmp_path: Path) -> None:
+    path = tmp_path / "long_numbers.csv"
+    path.write_text(
+        f"id,region,years_served,awards\n{'7' * 5000},aksu,{'1' * 5000},national:{'9' * 5000}\n", encoding="utf-8"
+    )
+    result = run(str(path), "--out", str(tmp_path / "out.csv"))
+    assert result.exit_code == 0, result.output
+    [row] = scored(tmp_path / "out.csv")
+    assert row["status"] == "error" and row["error"].startswith("years_served: '111"), row["error"][:300]
+    assert "; awards: 'national:999" in row["error"] and row["id"] == "7" * 5000
+
+
 def test_a_quote_never_closed_early_in_a_long_file_is_reported_at_once(tmp_path: Path) -> None:
     path = tmp_path / "long.csv"
     path.write_text('id,region\n1,"aksu\n' + "2,aksu\n" * 100_000, encoding="utf-8")
@@ -152,12 +164,13 @@ def test_a_legitimate_quoted_cell_of_twenty_megabytes_full_of_commas_and_line_br
     assert time.monotonic() - started < 60
 
 
-def test_a_roster_wider_than_any_office_keeps_is_refused_at_once(tmp_path: Path) -> None:
+@pytest.mark.parametrize("columns", [5_000, 10_000])
+def test_a_roster_wider_than_any_office_keeps_is_refused_at_once(tmp_path: Path, columns: int) -> None:
     path = tmp_path / "wide.csv"
-    path.write_text(",".join(["region", *(f"c{index}" for index in range(5_000))]) + "\n", encoding="utf-8")
+    path.write_text(",".join(["region", *(f"c{index}" for index in range(columns))]) + "\n", encoding="utf-8")
     started = time.monotonic()
     result = run(str(path), "--out", str(tmp_path / "out.csv"))
-    assert result.exit_code == 2 and "5,001 columns; a roster has at most 1,000" in result.output
+    assert result.exit_code == 2 and f"{columns + 1:,} columns; a roster has at most 1,000" in result.output
     assert time.monotonic() - started < 10
 
 

@@ -18,6 +18,8 @@ apostrophe. A workbook's cells are text cells, never formulas: see batch/xlsx.py
 from __future__ import annotations
 
 import codecs
+import contextlib
+import io
 import os
 import secrets
 import shutil
@@ -66,6 +68,12 @@ def output_format(path: Path, given: str | None) -> OutputFormat:
 def output_target(path: Path) -> Path:
     """The file the output really goes to: `path`, or the file a link at `path` names; refused if no file."""
     target = path.resolve() if path.is_symlink() else path
+    try:
+        str(target.absolute()).encode("utf-8")
+    except UnicodeEncodeError:  # bytes that are no UTF-8 in the name: the columnar writer cannot open such a path
+        raise InputError(
+            [Problem("output", "its name is not UTF-8 text; rename it, or name another file", str(path))]
+        ) from None
     try:
         status = os.stat(target)
     except FileNotFoundError:
@@ -175,7 +183,7 @@ class RosterWriter:
             else:
                 assert self._parts is not None
                 # Arrow IPC: four times faster to write than Parquet, and read back as fast
-                chunk.write_ipc(self._parts / f"{self.rows:012d}.arrow", compression="lz4")
+                _write_frame(chunk, self._parts / f"{self.rows:012d}.arrow", "ipc")
             self.rows += chunk.height
         except OSError as error:
             raise self._refused(error) from None
@@ -203,13 +211,19 @@ class RosterWriter:
                 shutil.rmtree(self._parts, ignore_errors=True)
 
     def abort(self) -> None:
-        """Remove everything written so far; the output path is left untouched."""
+        """Remove everything written so far; the output path is left untouched.
+
+        At its best: closing may fail on a full disk, and removing on a read-only mount
+        (EROFS even for a file never made); the error that led here is the one to report.
+        """
         if self._stream is not None and not self._stream.closed:
-            self._stream.close()
+            with contextlib.suppress(OSError):
+                self._stream.close()
         if self._parts is not None:
             shutil.rmtree(self._parts, ignore_errors=True)
         if hasattr(self, "temporary"):
-            self.temporary.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):
+                self.temporary.unlink(missing_ok=True)
 
     def _refused(self, error: OSError) -> OutputError:
         return OutputError([Problem("output", f"cannot be written: {error.strerror or error}", str(self.path))])
@@ -221,12 +235,11 @@ class RosterWriter:
     def _commit_parquet(self) -> None:
         parts = self._part_files()
         if not parts:
-            pl.DataFrame(schema={name: pl.String() for name in (*layouts.IDS_COLUMNS, *self.carried)}).write_parquet(
-                self.temporary
-            )
+            empty = pl.DataFrame(schema={name: pl.String() for name in (*layouts.IDS_COLUMNS, *self.carried)})
+            _write_frame(empty, self.temporary)
             return
         frames = [layouts.ids_frame(pl.read_ipc(part), self.carried) for part in parts]
-        pl.concat(frames, how="vertical_relaxed").write_parquet(self.temporary)
+        _write_frame(pl.concat(frames, how="vertical_relaxed"), self.temporary)
 
     def _readable(self) -> list[layouts.Column]:
         benefits = [(region, rule) for region in self._regions_in_pack_order() for rule in self.benefits[region]]
@@ -301,6 +314,18 @@ class RosterWriter:
                 pl.scan_ipc(part).filter(pl.col("status") == "error").select("row", "id", problems).collect()
             )
         workbook.finish()
+
+
+def _write_frame(frame: pl.DataFrame, path: Path, format: Literal["parquet", "ipc"] = "parquet") -> None:
+    """`frame` as a Parquet file (zstd) or an Arrow IPC file (lz4) at `path`: built in memory, written by Python,
+    so that a full disk is the OSError it is (polars writing a file itself reports it as a ComputeError holding
+    the OS error's text)."""
+    buffer = io.BytesIO()
+    if format == "parquet":
+        frame.write_parquet(buffer, compression="zstd")
+    else:
+        frame.write_ipc(buffer, compression="lz4")
+    path.write_bytes(buffer.getbuffer())
 
 
 def _csv_quoted(text: str) -> str:

@@ -174,14 +174,15 @@ class ApplicantProfile(BaseModel):
         translated: dict[str, Any] = {}
         spelled: dict[str, str] = {}
         for raw_key, value in data.items():
-            key = spelling.fact_key(raw_key) or str(raw_key)
+            given = spelling.key_text(raw_key)
+            key = spelling.fact_key(raw_key) or given
             if key in spelled:  # 学历 and degree both given: which one is meant is not ours to guess
                 raise PydanticCustomError(
                     "duplicate_fact",
                     "given twice, as '{first}' and '{second}'; give it once",
-                    {"key": key, "first": spelled[key], "second": str(raw_key)},
+                    {"key": key, "first": spelled[key], "second": given},
                 )
-            spelled[key] = str(raw_key)
+            spelled[key] = given
             translated[key] = value
         return translated
 

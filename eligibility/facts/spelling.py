@@ -30,6 +30,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from typing import Any, Final
 
+from eligibility.errors import shown
 from eligibility.facts.vocabulary import FIELDS, KEY_SPELLINGS, FieldKind, FieldSpec
 
 
@@ -79,17 +80,23 @@ DATES_ALLOWED: Final = "2020-03-01, 2020/3/1 or 2020年3月1日 (a day that exis
 DATES_ALLOWED_ZH: Final = "2020-03-01、2020/3/1 或 2020年3月1日（须为实际存在的日期，1900至2200年）"
 _DECIMAL: Final = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 _WHOLE: Final = re.compile(r"^\d+$")
+_SURROGATE: Final = re.compile("[\ud800-\udfff]")
 
 
 def fact_key(raw: object) -> str | None:
     """The canonical key of a key as given (canonical, Chinese, any case, spaces around); None when unknown."""
-    text = str(raw).strip()
+    text = key_text(raw).strip()
     return KEY_SPELLINGS.get(text) or KEY_SPELLINGS.get(text.lower())
+
+
+def key_text(raw: object) -> str:
+    """A key as text: a key that is no text (from Python or YAML) as shown in messages, never too long to print."""
+    return raw if isinstance(raw, str) else shown(raw)
 
 
 def closest_key(raw: object) -> str | None:
     """`'学历' (degree)` for a key that looks like a misspelt fact ('学 历', 'degre'); None otherwise."""
-    squeezed = "".join(str(raw).split())
+    squeezed = "".join(key_text(raw).split())
     key = fact_key(squeezed)
     if key is not None:
         return f"{squeezed!r} ({key})"
@@ -185,12 +192,21 @@ def as_date(raw: object) -> date:
 
 def text(spec: FieldSpec, raw: object) -> str:
     if isinstance(raw, int) and not isinstance(raw, bool):
+        if raw.bit_length() > 4 * MAX_TEXT:  # more digits than a text may hold (and Python may refuse to print it)
+            raise Misspelt(
+                f"too long: a number of more than {MAX_TEXT} digits; allowed: at most {MAX_TEXT} characters",
+                f"太长：超过{MAX_TEXT}位的数字；最多{MAX_TEXT}个字符",
+            )
         raw = str(raw)
     if not isinstance(raw, str):
         raise Misspelt("not text", "不是文字")
     if len(raw) > MAX_TEXT:
         raise Misspelt(
             f"too long: {len(raw)} characters; allowed: at most {MAX_TEXT}", f"太长：{len(raw)}个字符；最多{MAX_TEXT}个"
+        )
+    if _SURROGATE.search(raw):  # half of a UTF-16 pair: no text, and no output (UTF-8, JSON, a sheet) can hold it
+        raise Misspelt(
+            "not text: holds an unpaired UTF-16 surrogate (\\ud800-\\udfff)", "不是有效文字：含有不成对的UTF-16代理码位"
         )
     return raw
 
@@ -231,7 +247,7 @@ def codes(spec: FieldSpec, raw: object) -> tuple[str, ...]:
     found: list[str] = []
     for item in items:
         if not isinstance(item, str):
-            raise Misspelt(f"not a list of codes: {item!r} is not a code", f"不是代码列表：{item!r}不是代码")
+            raise Misspelt(f"not a list of codes: {shown(item)} is not a code", f"不是代码列表：{shown(item)}不是代码")
         if item.strip():
             found.append(item.strip())
     return tuple(found)

@@ -17,6 +17,7 @@ from pydantic.json_schema import models_json_schema
 
 from eligibility import web
 from eligibility.evaluation.calculator import Calculator
+from eligibility.evaluation.compact import CompactReport
 from eligibility.evaluation.report import Report
 from eligibility.facts.profile import ApplicantProfile
 from eligibility.http.errors import RULES_VERSION_HEADER, ErrorEnvelope, install_error_handlers
@@ -113,7 +114,11 @@ def create_app(calculator: Calculator | None = None, *, body_seconds: float = BO
         "/v1/evaluate",
         routes.evaluate,
         methods=["POST"],
-        responses={200: {"model": Report}, **_ERRORS},
+        # view=compact answers the compact view: the document must say so, or a client validating it fails
+        responses={
+            200: {"model": Report | CompactReport, "description": "The report (view=compact: CompactReport)"},
+            **_ERRORS,
+        },
         openapi_extra=_request_body(profile) | {"parameters": EVALUATE_QUERY_PARAMETERS},
     )
     app.add_api_route(

@@ -18,6 +18,7 @@ from urllib.parse import parse_qsl
 from fastapi import Request
 from pydantic import TypeAdapter, ValidationError
 
+from eligibility.documents import bounded_int
 from eligibility.errors import Problem
 from eligibility.facts.spelling import DATES_ALLOWED, Misspelt, as_date
 from eligibility.http.errors import ApiError
@@ -67,7 +68,9 @@ async def read_json(request: Request, limit: int, seconds: float = BODY_SECONDS)
             422, "malformed_json", f"not valid JSON: not UTF-8 text at byte {error.start} (send JSON in UTF-8)"
         ) from None
     try:
-        data = json.loads(text, object_pairs_hook=_refuse_duplicate_keys, parse_constant=_refuse_constant)
+        data = json.loads(
+            text, object_pairs_hook=_refuse_duplicate_keys, parse_constant=_refuse_constant, parse_int=bounded_int
+        )
         if _SURROGATE_ESCAPE.search(body):  # valid JSON, but a lone one is not text: refuse it here, not at output
             json.dumps(data, ensure_ascii=False).encode("utf-8")
     except UnicodeEncodeError:

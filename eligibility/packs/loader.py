@@ -19,7 +19,7 @@ from pydantic import ValidationError
 from eligibility.conditions.form import Group
 from eligibility.documents import DocumentError, LinePath, line_of, parse_yaml, read_text
 from eligibility.errors import RulePackError, RuleProblem
-from eligibility.packs.normalise import cycle_problems, rule_conditions
+from eligibility.packs.normalise import definition_problems, rule_conditions
 from eligibility.packs.programmes import programme_problems
 from eligibility.packs.schema import RulePack, check_pack
 
@@ -81,8 +81,10 @@ def load_pack_file(path: Path) -> LoadedPack:
             ]
         ) from None
     semantic = [RuleProblem(str(path), line_of(lines, where), message) for where, message in check_pack(pack)]
-    if not semantic:  # a cycle is looked for once every definition a rule names exists
-        semantic = [RuleProblem(str(path), line_of(lines, where), message) for where, message in cycle_problems(pack)]
+    if not semantic:  # cycles and sizes are worked out once every definition a rule names exists
+        semantic = [
+            RuleProblem(str(path), line_of(lines, where), message) for where, message in definition_problems(pack)
+        ]
     if semantic:
         raise RulePackError(semantic)
     digest = hashlib.sha256(content).hexdigest()

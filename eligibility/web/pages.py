@@ -23,7 +23,7 @@ from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Respon
 
 from eligibility.conditions.form import Group, Named, Node, Not, Test
 from eligibility.conditions.wording import GROUPS, value_name
-from eligibility.errors import InputError, Problem
+from eligibility.errors import InputError, Problem, shown
 from eligibility.evaluation.calculator import Calculator
 from eligibility.evaluation.compare import compare_regions
 from eligibility.evaluation.outcome import AmountState
@@ -384,7 +384,7 @@ class Pages:
         field = Words(language, self.calculator).field
         lines = [
             f"{field(problem.field)}: "
-            + (f"{problem.value!r}: " if problem.value is not None else "")
+            + (f"{shown(problem.value)}: " if problem.value is not None else "")
             + (problem.message_zh if language == "zh" and problem.message_zh else problem.message)
             for problem in problems
         ]
