@@ -2,8 +2,23 @@
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 from typing import Any
+
+
+def shown(value: Any) -> str:
+    """A value as given, as Python writes it (repr); said in words when Python refuses to write it.
+
+    Python refuses to write an integer of more than 4,300 digits (sys.get_int_max_str_digits),
+    which JSON and Python callers may give: the message about it must not fail in its turn.
+    """
+    try:
+        return repr(value)
+    except ValueError:
+        if isinstance(value, int):
+            return f"<an integer of more than {sys.get_int_max_str_digits():,} digits>"
+        return f"<a {type(value).__name__} holding an integer of more than {sys.get_int_max_str_digits():,} digits>"
 
 
 class EligibilityError(Exception):
@@ -27,7 +42,7 @@ class Problem:
         message = self.message_zh if language == "zh" and self.message_zh else self.message
         if self.value is None:
             return f"{self.field}: {message}"
-        return f"{self.field}: {self.value!r}: {message}"
+        return f"{self.field}: {shown(self.value)}: {message}"
 
 
 class InputError(EligibilityError):

@@ -122,3 +122,22 @@ def test_a_fact_given_twice_in_two_spellings_is_refused_not_guessed() -> None:
     assert [str(problem) for problem in caught.value.problems] == [
         "degree: given twice, as '学历' and 'degree'; give it once"
     ]
+
+
+@pytest.mark.parametrize(
+    ("profile", "field"),
+    [
+        ({"years_served": 10**5000}, "years_served"),
+        ({"id": 10**5000}, "id"),
+        ({"programmes": [10**5000]}, "programmes"),
+        ({"awards": [{"level": "national", "amount_yuan": 10**5000}]}, "awards.0.amount_yuan"),
+    ],
+    ids=["years", "id", "a programme code", "an award amount"],
+)
+def test_an_integer_too_long_for_python_to_write_is_refused_on_its_field_as_batch_refuses_its_digits(
+    profile: dict[str, object], field: str
+) -> None:
+    with pytest.raises(InputError) as refused:
+        parse_profile({"region": "aksu", **profile})
+    assert [problem.field for problem in refused.value.problems] == [field]
+    assert "more than 4,300 digits" in str(refused.value)

@@ -30,6 +30,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from typing import Any, Final
 
+from eligibility.errors import shown
 from eligibility.facts.vocabulary import FIELDS, KEY_SPELLINGS, FieldKind, FieldSpec
 
 
@@ -184,15 +185,24 @@ def as_date(raw: object) -> date:
 
 
 def text(spec: FieldSpec, raw: object) -> str:
+    """Text of at most MAX_TEXT characters, or a whole number (an identifier a spreadsheet made a number)."""
     if isinstance(raw, int) and not isinstance(raw, bool):
+        if raw.bit_length() > 4 * MAX_TEXT:  # more than MAX_TEXT digits, maybe more than Python will write
+            raise too_long(f"more than {MAX_TEXT}", f"超过{MAX_TEXT}")
         raw = str(raw)
     if not isinstance(raw, str):
         raise Misspelt("not text", "不是文字")
     if len(raw) > MAX_TEXT:
-        raise Misspelt(
-            f"too long: {len(raw)} characters; allowed: at most {MAX_TEXT}", f"太长：{len(raw)}个字符；最多{MAX_TEXT}个"
-        )
+        raise too_long(str(len(raw)))
     return raw
+
+
+def too_long(length: str, length_zh: str | None = None) -> Misspelt:
+    """The refusal of a text of `length` characters, longer than MAX_TEXT."""
+    return Misspelt(
+        f"too long: {length} characters; allowed: at most {MAX_TEXT}",
+        f"太长：{length_zh or length}个字符；最多{MAX_TEXT}个",
+    )
 
 
 def yuan(raw: object) -> int | None:
@@ -231,7 +241,7 @@ def codes(spec: FieldSpec, raw: object) -> tuple[str, ...]:
     found: list[str] = []
     for item in items:
         if not isinstance(item, str):
-            raise Misspelt(f"not a list of codes: {item!r} is not a code", f"不是代码列表：{item!r}不是代码")
+            raise Misspelt(f"not a list of codes: {shown(item)} is not a code", f"不是代码列表：{shown(item)}不是代码")
         if item.strip():
             found.append(item.strip())
     return tuple(found)
