@@ -181,3 +181,12 @@ def test_a_scorer_travels_as_its_rules_text_and_never_with_rules_changed_since_l
     (rules / "aksu.yaml").write_text("region: aksu\n", encoding="utf-8")
     with pytest.raises(InputError, match="the rule pack changed on disk since it was loaded"):
         pickle.dumps(changed)
+
+
+def test_a_roster_with_no_fact_column_gives_an_error_row_per_row_as_a_file_or_arrow_table_does() -> None:
+    names = {"姓名": ["张三", "李四"]}
+    for people in (pl.DataFrame(names), pa.table(names)):
+        scored = pl.DataFrame(score_roster(people, AS_OF))
+        assert scored.height == 2 and scored["status"].to_list() == ["error", "error"]
+        assert scored["error"].to_list() == [scored["error"][0]] * 2 and "no region/地区 column" in scored["error"][0]
+        assert scored["姓名"].to_list() == names["姓名"]
