@@ -144,3 +144,12 @@ def test_a_body_that_never_finishes_is_refused_in_time(server: Server) -> None:
                 break
             answer += received
     assert answer.startswith(b"HTTP/1.1 408") and b"body_too_slow" in answer
+
+
+@pytest.mark.parametrize(("fact", "body"), [("years_served", b"1" + b"0" * 4400), ("id", b"-" + b"9" * 4400)])
+def test_an_integer_longer_than_python_reads_is_refused_on_its_field_as_the_api_and_batch_refuse_it(
+    http: httpx.Client, fact: str, body: bytes
+) -> None:
+    profile = b'{"region": "aksu", "' + fact.encode() + b'": ' + body + b"}"
+    response = http.post("/v1/evaluate", content=profile)
+    assert code_of(response) == "invalid_profile" and response.json()["error"]["field"] == fact
