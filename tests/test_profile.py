@@ -141,3 +141,8 @@ def test_an_integer_too_long_for_python_to_write_is_refused_on_its_field_as_batc
         parse_profile({"region": "aksu", **profile})
     assert [problem.field for problem in refused.value.problems] == [field]
     assert "more than 4,300 digits" in str(refused.value)
+
+
+@pytest.mark.parametrize("nothing", [None, "", "  "], ids=["null", "empty", "blank"])
+def test_an_applicant_kind_given_as_nothing_is_a_person_as_an_empty_cell_is_in_batch(nothing: object) -> None:
+    assert parse_profile({"region": "aksu", "applicant_kind": nothing}).applicant_kind == "person"

@@ -6,7 +6,7 @@ accepted in one place is accepted everywhere, and refused with the same message.
 
 - A key is its canonical name, its Chinese name or another declared spelling
   (surrounding spaces ignored; English keys in any case).
-- Text is trimmed; an empty text is an unknown fact.
+- Text is trimmed; an empty text (or null) is an unknown fact: the fact's default if it has one, as if left out.
 - A value of a closed set: its code, its Chinese spellings or its English name, in any case.
 - Yes/no: the words of BOOLEAN_WORDS (是/否, true/false, yes/no, y/n, 1/0, on/off, t/f).
 - A date: 2020-03-01, 2020/3/1, 2020.3.1 or 2020年3月1日, a day that exists,
@@ -102,13 +102,17 @@ def closest_key(raw: object) -> str | None:
 
 
 def fact_value(spec: FieldSpec, raw: object) -> Any:
-    """One fact's value as given -> its canonical value, or None when unknown; Misspelt when not allowed."""
+    """One fact's value as given -> its canonical value; Misspelt when not allowed.
+
+    Nothing (None, an empty text) is unknown: None, or the fact's default when it
+    has one (an applicant is a person unless said otherwise), as when left out.
+    """
     if raw is None:
-        return None
+        return spec.default
     if isinstance(raw, str):
         raw = raw.strip()
         if raw == "":
-            return None
+            return spec.default
     return _PARSERS[spec.kind](spec, raw)
 
 
