@@ -190,3 +190,13 @@ def test_a_roster_with_no_fact_column_gives_an_error_row_per_row_as_a_file_or_ar
         assert scored.height == 2 and scored["status"].to_list() == ["error", "error"]
         assert scored["error"].to_list() == [scored["error"][0]] * 2 and "no region/地区 column" in scored["error"][0]
         assert scored["姓名"].to_list() == names["姓名"]
+
+
+def test_an_id_longer_than_a_profile_allows_is_refused_by_batch_as_by_the_api() -> None:
+    long = "编" * 201
+    with pytest.raises(InputError, match=r"id: .*too long: 201 characters; allowed: at most 200"):
+        Calculator.default().evaluate({"region": "aksu", "id": long}, as_of=AS_OF)
+    scored = score_roster(pl.DataFrame({"地区": ["aksu", "aksu"], "编号": [f" {long} ", "编" * 200]}), AS_OF)
+    assert scored["status"].to_list() == ["error", "ok"]
+    assert scored["error"][0] == f"编号 (id): '{long}': too long: 201 characters; allowed: at most 200"
+    assert scored["error_zh"][0] == f"编号（id）：'{long}'：太长：201个字符；最多200个"

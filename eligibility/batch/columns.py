@@ -150,9 +150,11 @@ def validate(
             continue
         problem: tuple[pl.Expr, pl.Expr] | None = None
         value: pl.Expr
-        if spec.kind is FieldKind.text:
+        if spec.kind is FieldKind.text:  # every cell differs (an id): checked over the column, as spelling.text
             text = pl.col(key).str.strip_chars()
-            value = pl.when(text != "").then(text)
+            long = text.str.len_chars() > spelling.MAX_TEXT
+            value = pl.when((text != "") & ~long).then(text)
+            problem = _too_long(text, long, header, key)
         else:
             cells = distinct.get_column(key)[0].to_list()
             table = remembered.checked(key, cells)
@@ -184,6 +186,17 @@ def validate(
     return typed.with_columns(
         _joined([pl.col(ERROR), *(pair[0] for pair in contradicting)], "; ").alias(ERROR),
         _joined([pl.col(ERROR_ZH), *(pair[1] for pair in contradicting)], "；").alias(ERROR_ZH),
+    )
+
+
+def _too_long(text: pl.Expr, long: pl.Expr, header: str, key: str) -> tuple[pl.Expr, pl.Expr]:
+    """The problem (English, Chinese) of a text cell longer than spelling.MAX_TEXT, worded as spelling.text's."""
+    where, where_zh = (header, header) if header == key else (f"{header} ({key})", f"{header}（{key}）")
+    length = text.str.len_chars().cast(pl.String)
+    refused = spelling.too_long("{}")
+    return (
+        pl.when(long).then(pl.format(f"{where}: '{{}}': {refused}", text, length)),
+        pl.when(long).then(pl.format(f"{where_zh}：'{{}}'：{refused.zh}", text, length)),
     )
 
 
