@@ -146,3 +146,10 @@ def test_an_integer_too_long_for_python_to_write_is_refused_on_its_field_as_batc
 @pytest.mark.parametrize("nothing", [None, "", "  "], ids=["null", "empty", "blank"])
 def test_an_applicant_kind_given_as_nothing_is_a_person_as_an_empty_cell_is_in_batch(nothing: object) -> None:
     assert parse_profile({"region": "aksu", "applicant_kind": nothing}).applicant_kind == "person"
+
+
+def test_an_id_holding_a_lone_surrogate_is_refused_by_the_api_as_http_refuses_the_body() -> None:
+    with pytest.raises(InputError) as refused:
+        parse_profile({"region": "aksu", "id": "A\ud800"})
+    assert [problem.field for problem in refused.value.problems] == ["id"]
+    assert "unpaired UTF-16 surrogate" in str(refused.value)

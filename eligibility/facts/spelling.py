@@ -80,6 +80,7 @@ DATES_ALLOWED: Final = "2020-03-01, 2020/3/1 or 2020年3月1日 (a day that exis
 DATES_ALLOWED_ZH: Final = "2020-03-01、2020/3/1 或 2020年3月1日（须为实际存在的日期，1900至2200年）"
 _DECIMAL: Final = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 _WHOLE: Final = re.compile(r"^\d+$")
+_SURROGATE: Final = re.compile("[\ud800-\udfff]")
 
 
 def fact_key(raw: object) -> str | None:
@@ -198,6 +199,10 @@ def text(spec: FieldSpec, raw: object) -> str:
         raise Misspelt("not text", "不是文字")
     if len(raw) > MAX_TEXT:
         raise too_long(str(len(raw)))
+    if _SURROGATE.search(raw):  # no UTF-8 (a file, a roster, a JSON body) can hold it: not text
+        raise Misspelt(
+            "not text: holds an unpaired UTF-16 surrogate (\\ud800-\\udfff)", "不是文字：含有不成对的 UTF-16 代理码元"
+        )
     return raw
 
 
