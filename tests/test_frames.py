@@ -16,6 +16,7 @@ import pytest
 
 from eligibility import Calculator, InputError, score_roster
 from eligibility.batch.frames import RosterScorer
+from eligibility.facts.profile import parse_profile
 from eligibility.packs.catalogue import Catalogue, default_rules_directory
 from tests.support.rosters import AS_OF, batch_result, roster
 
@@ -200,3 +201,13 @@ def test_an_id_longer_than_a_profile_allows_is_refused_by_batch_as_by_the_api() 
     assert scored["status"].to_list() == ["error", "ok"]
     assert scored["error"][0] == f"编号 (id): '{long}': too long: 201 characters; allowed: at most 200"
     assert scored["error_zh"][0] == f"编号（id）：'{long}'：太长：201个字符；最多200个"
+
+
+def test_an_award_amount_written_with_a_zero_fraction_is_whole_yuan_in_batch_as_in_the_api() -> None:
+    for amount in (5000.0, "5000.0", "5000."):
+        profile = parse_profile({"region": "qijiang", "awards": [{"level": "national", "amount_yuan": amount}]})
+        assert profile.awards is not None and profile.awards[0].amount_yuan == 5000
+    awards = ["national:5000.0", "national:5000", "national:5000.5"]
+    scored = score_roster(pl.DataFrame({"地区": ["qijiang"] * 3, "奖项": awards}), AS_OF)
+    assert scored["status"].to_list() == ["ok", "ok", "error"]
+    assert scored["total_cash_yuan"][0] == scored["total_cash_yuan"][1]

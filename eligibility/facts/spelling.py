@@ -12,7 +12,7 @@ accepted in one place is accepted everywhere, and refused with the same message.
 - A date: 2020-03-01, 2020/3/1, 2020.3.1 or 2020年3月1日, a day that exists,
   from 1900 to 2200 (with a midnight time, 00:00:00, as a workbook's date cell reads).
 - A number: a plain decimal (5, 4.5), within the fact's bounds and decimal places.
-- An amount: whole yuan from 0 to MAX_YUAN.
+- An amount: whole yuan from 0 to MAX_YUAN (5000, or 5000.0 as a spreadsheet may write it).
 - A list (codes, awards) holds at most MAX_ITEMS items; a text at most MAX_TEXT characters.
 - Codes (programmes): a list, or one text with the codes separated by ; ； , or ，.
 - Awards: a list of {level, name, amount_yuan} (级别, 名称, 金额), or one text of
@@ -79,7 +79,7 @@ DATE_PATTERN: Final = re.compile(
 DATES_ALLOWED: Final = "2020-03-01, 2020/3/1 or 2020年3月1日 (a day that exists, from 1900 to 2200)"
 DATES_ALLOWED_ZH: Final = "2020-03-01、2020/3/1 或 2020年3月1日（须为实际存在的日期，1900至2200年）"
 _DECIMAL: Final = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
-_WHOLE: Final = re.compile(r"^\d+$")
+_WHOLE: Final = re.compile(r"^\d+(\.0*)?$")  # 5000, or 5000.0 as the float 5000.0 is
 _SURROGATE: Final = re.compile("[\ud800-\udfff]")
 
 
@@ -218,8 +218,8 @@ def yuan(raw: object) -> int | None:
     """An amount in whole yuan, 0 to MAX_YUAN; None (unknown) for nothing or an empty text."""
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return None
-    if isinstance(raw, str) and _WHOLE.match(raw.strip()) and len(raw.strip()) <= 12:
-        raw = int(raw.strip())
+    if isinstance(raw, str) and _WHOLE.match(raw.strip()) and len(raw.strip().split(".")[0]) <= 12:
+        raw = int(raw.strip().split(".")[0])
     if isinstance(raw, float) and raw.is_integer() and abs(raw) <= MAX_YUAN:
         raw = int(raw)
     if isinstance(raw, int) and not isinstance(raw, bool) and 0 <= raw <= MAX_YUAN:
