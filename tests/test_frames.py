@@ -211,3 +211,13 @@ def test_an_award_amount_written_with_a_zero_fraction_is_whole_yuan_in_batch_as_
     scored = score_roster(pl.DataFrame({"地区": ["qijiang"] * 3, "奖项": awards}), AS_OF)
     assert scored["status"].to_list() == ["ok", "ok", "error"]
     assert scored["total_cash_yuan"][0] == scored["total_cash_yuan"][1]
+
+
+def test_an_award_name_longer_than_a_profile_allows_is_refused_by_batch_as_by_the_api() -> None:
+    flat = "national:5000:" + "奖" * 201
+    with pytest.raises(InputError, match="name too long: 201 characters"):
+        parse_profile({"region": "qijiang", "awards": flat})
+    with pytest.raises(InputError, match=r"awards\.0\.name"):
+        parse_profile({"region": "qijiang", "awards": [{"level": "national", "name": "奖" * 201}]})
+    scored = score_roster(pl.DataFrame({"地区": ["qijiang"], "奖项": [flat]}), AS_OF)
+    assert scored["status"][0] == "error" and "name too long: 201 characters" in scored["error"][0]

@@ -322,6 +322,13 @@ def _flat_awards(spec: FieldSpec, raw: str) -> tuple[dict[str, Any], ...]:
                     f"{item!r}：级别不在可选范围；可选：{spec.allowed}",
                 )
             )
+        elif len(name) > MAX_TEXT:  # as the Award model refuses a record's name
+            problems.append(
+                (
+                    f"{item[:20]!r}…: name too long: {len(name)} characters; allowed: at most {MAX_TEXT}",
+                    f"{item[:20]!r}…：名称太长：{len(name)}个字符；最多{MAX_TEXT}个",
+                )
+            )
         else:
             try:
                 found.append({"level": level, "amount_yuan": yuan(amount_text), "name": name})
