@@ -221,3 +221,13 @@ def test_an_award_name_longer_than_a_profile_allows_is_refused_by_batch_as_by_th
         parse_profile({"region": "qijiang", "awards": [{"level": "national", "name": "奖" * 201}]})
     scored = score_roster(pl.DataFrame({"地区": ["qijiang"], "奖项": [flat]}), AS_OF)
     assert scored["status"][0] == "error" and "name too long: 201 characters" in scored["error"][0]
+
+
+def test_cells_are_trimmed_of_what_python_counts_as_space_in_batch_as_in_the_api() -> None:
+    # The separators \x1c-\x1f are space to str.strip() but not to polars: a region of only \x1f was an
+    # error row without a message, and an id kept them.
+    scored = score_roster(pl.DataFrame({"地区": ["\x1f", "\x1caksu\u3000"], "编号": ["\x1fA\x1f", " B\x1e"]}), AS_OF)
+    assert scored["id"].to_list() == ["A", "B"]
+    assert scored["status"].to_list() == ["error", "ok"] and scored["error"][0].startswith("地区: required")
+    report = Calculator.default().evaluate({"region": "\x1caksu\u3000", "id": " B\x1e"}, as_of=AS_OF)
+    assert report.applicant_id == "B"

@@ -151,7 +151,7 @@ def validate(
         problem: tuple[pl.Expr, pl.Expr] | None = None
         value: pl.Expr
         if spec.kind is FieldKind.text:  # every cell differs (an id): checked over the column, as spelling.text
-            text = pl.col(key).str.strip_chars()
+            text = pl.col(key).str.strip_chars(spelling.WHITESPACE)
             long = text.str.len_chars() > spelling.MAX_TEXT
             value = pl.when((text != "") & ~long).then(text)
             problem = _too_long(text, long, header, key)
@@ -160,7 +160,7 @@ def validate(
             table = remembered.checked(key, cells)
             value, problem = _looked_up(key, cells, table, dtype, header, positions)
         if key == "region":
-            missing = value.is_null() & pl.col(key).str.strip_chars().fill_null("").eq("")
+            missing = value.is_null() & pl.col(key).str.strip_chars(spelling.WHITESPACE).fill_null("").eq("")
             allowed = remembered.allowed(spec)
             found = problem or (pl.lit(None, pl.String), pl.lit(None, pl.String))
             problem = (

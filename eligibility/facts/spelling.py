@@ -81,6 +81,9 @@ DATES_ALLOWED_ZH: Final = "2020-03-01、2020/3/1 或 2020年3月1日（须为实
 _DECIMAL: Final = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 _WHOLE: Final = re.compile(r"^\d+(\.0*)?$")  # 5000, or 5000.0 as the float 5000.0 is
 _SURROGATE: Final = re.compile("[\ud800-\udfff]")
+# What str.strip() strips, for trimming a column of cells the same way (polars strips Unicode White_Space,
+# which leaves out the separators \x1c-\x1f that Python counts as space).
+WHITESPACE: Final = "".join(character for character in map(chr, range(0x3001)) if character.isspace())
 
 
 def fact_key(raw: object) -> str | None:
