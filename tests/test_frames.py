@@ -231,3 +231,10 @@ def test_cells_are_trimmed_of_what_python_counts_as_space_in_batch_as_in_the_api
     assert scored["status"].to_list() == ["error", "ok"] and scored["error"][0].startswith("地区: required")
     report = Calculator.default().evaluate({"region": "\x1caksu\u3000", "id": " B\x1e"}, as_of=AS_OF)
     assert report.applicant_id == "B"
+
+
+def test_an_award_amount_of_negative_zero_is_zero_yuan_in_batch_as_in_the_api() -> None:
+    profile = parse_profile({"region": "qijiang", "awards": [{"level": "national", "amount_yuan": -0.0}]})
+    assert profile.awards is not None and profile.awards[0].amount_yuan == 0
+    scored = score_roster(pl.DataFrame({"地区": ["qijiang"] * 2, "奖项": ["national:-0.0", "national:-1"]}), AS_OF)
+    assert scored["status"].to_list() == ["ok", "error"]

@@ -12,7 +12,7 @@ accepted in one place is accepted everywhere, and refused with the same message.
 - A date: 2020-03-01, 2020/3/1, 2020.3.1 or 2020年3月1日, a day that exists,
   from 1900 to 2200 (with a midnight time, 00:00:00, as a workbook's date cell reads).
 - A number: a plain decimal (5, 4.5), within the fact's bounds and decimal places.
-- An amount: whole yuan from 0 to MAX_YUAN (5000, or 5000.0 as a spreadsheet may write it).
+- An amount: whole yuan from 0 to MAX_YUAN, as a number or the text of one (5000, 5000.0, -0).
 - A list (codes, awards) holds at most MAX_ITEMS items; a text at most MAX_TEXT characters.
 - Codes (programmes): a list, or one text with the codes separated by ; ； , or ，.
 - Awards: a list of {level, name, amount_yuan} (级别, 名称, 金额), or one text of
@@ -28,6 +28,7 @@ import math
 import re
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any, Final
 
 from eligibility.errors import shown
@@ -79,7 +80,7 @@ DATE_PATTERN: Final = re.compile(
 DATES_ALLOWED: Final = "2020-03-01, 2020/3/1 or 2020年3月1日 (a day that exists, from 1900 to 2200)"
 DATES_ALLOWED_ZH: Final = "2020-03-01、2020/3/1 或 2020年3月1日（须为实际存在的日期，1900至2200年）"
 _DECIMAL: Final = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
-_WHOLE: Final = re.compile(r"^\d+(\.0*)?$")  # 5000, or 5000.0 as the float 5000.0 is
+_AMOUNT: Final = re.compile(r"^[+-]?\d+(\.\d*)?$")  # read as the number it writes: 5000, 5000.0, -0
 _SURROGATE: Final = re.compile("[\ud800-\udfff]")
 # What str.strip() strips, for trimming a column of cells the same way (polars strips Unicode White_Space,
 # which leaves out the separators \x1c-\x1f that Python counts as space).
@@ -221,8 +222,9 @@ def yuan(raw: object) -> int | None:
     """An amount in whole yuan, 0 to MAX_YUAN; None (unknown) for nothing or an empty text."""
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return None
-    if isinstance(raw, str) and _WHOLE.match(raw.strip()) and len(raw.strip().split(".")[0]) <= 12:
-        raw = int(raw.strip().split(".")[0])
+    if isinstance(raw, str) and _AMOUNT.match(raw.strip()) and len(raw.strip()) <= 20:
+        written = Decimal(raw.strip())  # exact: 999999999.99999999 is no float's 1e9
+        raw = int(written) if written == written.to_integral_value() else None
     if isinstance(raw, float) and raw.is_integer() and abs(raw) <= MAX_YUAN:
         raw = int(raw)
     if isinstance(raw, int) and not isinstance(raw, bool) and 0 <= raw <= MAX_YUAN:
