@@ -16,6 +16,7 @@ import pytest
 
 from eligibility import Calculator, InputError, score_roster
 from eligibility.batch.frames import RosterScorer
+from eligibility.facts.profile import parse_profile
 from eligibility.packs.catalogue import Catalogue, default_rules_directory
 from tests.support.rosters import AS_OF, batch_result, roster
 
@@ -183,12 +184,57 @@ def test_a_scorer_travels_as_its_rules_text_and_never_with_rules_changed_since_l
         pickle.dumps(changed)
 
 
-def test_a_roster_without_a_fact_column_keeps_every_row_each_an_error_asking_for_the_region() -> None:
-    names = ["王一", "李二"]
-    for scored in (
-        score_roster(pl.DataFrame({"姓名": names}), AS_OF),
-        pl.from_arrow(score_roster(pa.table({"姓名": names}), AS_OF)),
-    ):
-        assert isinstance(scored, pl.DataFrame)
-        assert scored["姓名"].to_list() == names and scored["status"].to_list() == ["error", "error"]
-        assert all(error.startswith("region: required (no region/地区 column)") for error in scored["error"])
+def test_a_roster_with_no_fact_column_gives_an_error_row_per_row_as_a_file_or_arrow_table_does() -> None:
+    names = {"姓名": ["张三", "李四"]}
+    for people in (pl.DataFrame(names), pa.table(names)):
+        scored = pl.DataFrame(score_roster(people, AS_OF))
+        assert scored.height == 2 and scored["status"].to_list() == ["error", "error"]
+        assert scored["error"].to_list() == [scored["error"][0]] * 2 and "no region/地区 column" in scored["error"][0]
+        assert scored["姓名"].to_list() == names["姓名"]
+
+
+def test_an_id_longer_than_a_profile_allows_is_refused_by_batch_as_by_the_api() -> None:
+    long = "编" * 201
+    with pytest.raises(InputError, match=r"id: .*too long: 201 characters; allowed: at most 200"):
+        Calculator.default().evaluate({"region": "aksu", "id": long}, as_of=AS_OF)
+    scored = score_roster(pl.DataFrame({"地区": ["aksu", "aksu"], "编号": [f" {long} ", "编" * 200]}), AS_OF)
+    assert scored["status"].to_list() == ["error", "ok"]
+    assert scored["error"][0] == f"编号 (id): '{long}': too long: 201 characters; allowed: at most 200"
+    assert scored["error_zh"][0] == f"编号（id）：'{long}'：太长：201个字符；最多200个"
+
+
+def test_an_award_amount_written_with_a_zero_fraction_is_whole_yuan_in_batch_as_in_the_api() -> None:
+    for amount in (5000.0, "5000.0", "5000."):
+        profile = parse_profile({"region": "qijiang", "awards": [{"level": "national", "amount_yuan": amount}]})
+        assert profile.awards is not None and profile.awards[0].amount_yuan == 5000
+    awards = ["national:5000.0", "national:5000", "national:5000.5"]
+    scored = score_roster(pl.DataFrame({"地区": ["qijiang"] * 3, "奖项": awards}), AS_OF)
+    assert scored["status"].to_list() == ["ok", "ok", "error"]
+    assert scored["total_cash_yuan"][0] == scored["total_cash_yuan"][1]
+
+
+def test_an_award_name_longer_than_a_profile_allows_is_refused_by_batch_as_by_the_api() -> None:
+    flat = "national:5000:" + "奖" * 201
+    with pytest.raises(InputError, match="name too long: 201 characters"):
+        parse_profile({"region": "qijiang", "awards": flat})
+    with pytest.raises(InputError, match=r"awards\.0\.name"):
+        parse_profile({"region": "qijiang", "awards": [{"level": "national", "name": "奖" * 201}]})
+    scored = score_roster(pl.DataFrame({"地区": ["qijiang"], "奖项": [flat]}), AS_OF)
+    assert scored["status"][0] == "error" and "name too long: 201 characters" in scored["error"][0]
+
+
+def test_cells_are_trimmed_of_what_python_counts_as_space_in_batch_as_in_the_api() -> None:
+    # The separators \x1c-\x1f are space to str.strip() but not to polars: a region of only \x1f was an
+    # error row without a message, and an id kept them.
+    scored = score_roster(pl.DataFrame({"地区": ["\x1f", "\x1caksu\u3000"], "编号": ["\x1fA\x1f", " B\x1e"]}), AS_OF)
+    assert scored["id"].to_list() == ["A", "B"]
+    assert scored["status"].to_list() == ["error", "ok"] and scored["error"][0].startswith("地区: required")
+    report = Calculator.default().evaluate({"region": "\x1caksu\u3000", "id": " B\x1e"}, as_of=AS_OF)
+    assert report.applicant_id == "B"
+
+
+def test_an_award_amount_of_negative_zero_is_zero_yuan_in_batch_as_in_the_api() -> None:
+    profile = parse_profile({"region": "qijiang", "awards": [{"level": "national", "amount_yuan": -0.0}]})
+    assert profile.awards is not None and profile.awards[0].amount_yuan == 0
+    scored = score_roster(pl.DataFrame({"地区": ["qijiang"] * 2, "奖项": ["national:-0.0", "national:-1"]}), AS_OF)
+    assert scored["status"].to_list() == ["ok", "error"]

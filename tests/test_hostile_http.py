@@ -75,15 +75,14 @@ def test_json_nested_deeper_than_a_profile_can_be_is_refused_before_validation(h
     assert code_of(response) == "malformed_json" and "nested more than 32 levels" in response.json()["error"]["message"]
 
 
-def test_a_number_too_long_for_python_to_read_is_malformed_json_saying_how_long(http: httpx.Client) -> None:
-    for path in ("/v1/evaluate", "/v1/evaluate/batch"):
+def test_a_number_too_long_for_python_to_read_is_refused_on_its_field_as_the_api_and_batch_refuse_it(
+    http: httpx.Client,
+) -> None:
+    for path, field in (("/v1/evaluate", "years_served"), ("/v1/evaluate/batch", "0.years_served")):
         body = b'{"region": "aksu", "years_served": ' + b"1" * 5000 + b"}"
         response = http.post(path, content=body if path == "/v1/evaluate" else b"[" + body + b"]")
-        assert code_of(response) == "malformed_json"
-        assert (
-            response.json()["error"]["message"]
-            == "not valid JSON: a number of 5,000 digits; numbers have at most 4,300"
-        )
+        assert code_of(response) == "invalid_profile" and response.json()["error"]["field"] == field
+        assert "not a number" in response.json()["error"]["message"]
 
 
 def test_a_string_holding_the_raw_bytes_of_a_lone_surrogate_is_refused(http: httpx.Client) -> None:
@@ -180,3 +179,12 @@ def test_a_body_that_never_finishes_is_refused_in_time(server: Server) -> None:
                 break
             answer += received
     assert answer.startswith(b"HTTP/1.1 408") and b"body_too_slow" in answer
+
+
+@pytest.mark.parametrize(("fact", "body"), [("years_served", b"1" + b"0" * 4400), ("id", b"-" + b"9" * 4400)])
+def test_an_integer_longer_than_python_reads_is_refused_on_its_field_as_the_api_and_batch_refuse_it(
+    http: httpx.Client, fact: str, body: bytes
+) -> None:
+    profile = b'{"region": "aksu", "' + fact.encode() + b'": ' + body + b"}"
+    response = http.post("/v1/evaluate", content=profile)
+    assert code_of(response) == "invalid_profile" and response.json()["error"]["field"] == fact

@@ -131,7 +131,7 @@ TOO_LONG_TO_PRINT = 10**5000  # Python refuses to turn an int of more than 4,300
     ("data", "field", "expected"),
     [
         ({"region": "aksu", "years_served": TOO_LONG_TO_PRINT}, "years_served", "not a number"),
-        ({"region": "aksu", "id": TOO_LONG_TO_PRINT}, "id", "too long: a number of more than 200 digits"),
+        ({"region": "aksu", "id": TOO_LONG_TO_PRINT}, "id", "too long: more than 200 characters"),
         ({"region": "qijiang", "awards": [{"level": "national", "amount_yuan": TOO_LONG_TO_PRINT}]}, "awards.0.amount_yuan", "not an amount"),
         ({"region": "aksu", "programmes": [TOO_LONG_TO_PRINT]}, "programmes", "is not a code"),
         ({"region": "aksu", TOO_LONG_TO_PRINT: 1}, "<an integer of about 5,000 digits>", "unknown field"),
@@ -169,3 +169,15 @@ def test_text_holding_half_of_a_utf16_pair_is_refused_by_the_python_api_naming_t
     with pytest.raises(InputError) as caught:
         Calculator.default().evaluate(data, as_of=date(2025, 6, 1))
     assert [problem.field for problem in caught.value.problems] == [field], str(caught.value)
+
+
+@pytest.mark.parametrize("nothing", [None, "", "  "], ids=["null", "empty", "blank"])
+def test_an_applicant_kind_given_as_nothing_is_a_person_as_an_empty_cell_is_in_batch(nothing: object) -> None:
+    assert parse_profile({"region": "aksu", "applicant_kind": nothing}).applicant_kind == "person"
+
+
+def test_an_id_holding_a_lone_surrogate_is_refused_by_the_api_as_http_refuses_the_body() -> None:
+    with pytest.raises(InputError) as refused:
+        parse_profile({"region": "aksu", "id": "A\ud800"})
+    assert [problem.field for problem in refused.value.problems] == ["id"]
+    assert "unpaired UTF-16 surrogate" in str(refused.value)

@@ -141,8 +141,9 @@ def test_cells_holding_numbers_too_long_for_python_to_print_make_an_error_row_na
     result = run(str(path), "--out", str(tmp_path / "out.csv"))
     assert result.exit_code == 0, result.output
     [row] = scored(tmp_path / "out.csv")
-    assert row["status"] == "error" and row["error"].startswith("years_served: '111"), row["error"][:300]
-    assert "; awards: 'national:999" in row["error"] and row["id"] == "7" * 5000
+    assert row["status"] == "error" and row["error"].startswith("id: '777"), row["error"][:300]
+    assert "too long: 5000 characters" in row["error"] and "; years_served: '111" in row["error"]
+    assert "; awards: 'national:999" in row["error"] and row["id"] is None  # refused, as the API refuses it
 
 
 def test_a_quote_never_closed_early_in_a_long_file_is_reported_at_once(tmp_path: Path) -> None:

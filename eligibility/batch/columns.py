@@ -150,15 +150,17 @@ def validate(
             continue
         problem: tuple[pl.Expr, pl.Expr] | None = None
         value: pl.Expr
-        if spec.kind is FieldKind.text:
-            text = pl.col(key).str.strip_chars()
-            value = pl.when(text != "").then(text)
+        if spec.kind is FieldKind.text:  # every cell differs (an id): checked over the column, as spelling.text
+            text = pl.col(key).str.strip_chars(spelling.WHITESPACE)
+            long = text.str.len_chars() > spelling.MAX_TEXT
+            value = pl.when((text != "") & ~long).then(text)
+            problem = _too_long(text, long, header, key)
         else:
             cells = distinct.get_column(key)[0].to_list()
             table = remembered.checked(key, cells)
             value, problem = _looked_up(key, cells, table, dtype, header, positions)
         if key == "region":
-            missing = value.is_null() & pl.col(key).str.strip_chars().fill_null("").eq("")
+            missing = value.is_null() & pl.col(key).str.strip_chars(spelling.WHITESPACE).fill_null("").eq("")
             allowed = remembered.allowed(spec)
             found = problem or (pl.lit(None, pl.String), pl.lit(None, pl.String))
             problem = (
@@ -184,6 +186,17 @@ def validate(
     return typed.with_columns(
         _joined([pl.col(ERROR), *(pair[0] for pair in contradicting)], "; ").alias(ERROR),
         _joined([pl.col(ERROR_ZH), *(pair[1] for pair in contradicting)], "；").alias(ERROR_ZH),
+    )
+
+
+def _too_long(text: pl.Expr, long: pl.Expr, header: str, key: str) -> tuple[pl.Expr, pl.Expr]:
+    """The problem (English, Chinese) of a text cell longer than spelling.MAX_TEXT, worded as spelling.text's."""
+    where, where_zh = (header, header) if header == key else (f"{header} ({key})", f"{header}（{key}）")
+    length = text.str.len_chars().cast(pl.String)
+    refused = spelling.too_long("{}")
+    return (
+        pl.when(long).then(pl.format(f"{where}: '{{}}': {refused}", text, length)),
+        pl.when(long).then(pl.format(f"{where_zh}：'{{}}'：{refused.zh}", text, length)),
     )
 
 

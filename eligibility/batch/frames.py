@@ -107,16 +107,15 @@ class RosterScorer:
 
     def score_facts(self, facts: pl.DataFrame, headers: Headers, first_row: int = 0) -> pl.DataFrame:
         """The result columns of rows whose fact columns are named by key (other columns ignored)."""
-        # selecting no column would give no row: a roster without fact columns keeps its rows (each lacks its region)
-        chosen = facts.select(*headers.facts) if headers.facts else pl.DataFrame(height=facts.height)
-        raw = as_text(chosen, headers)
+        # Selecting no column gives no rows: a frame of no fact keeps its height (each row is an error row).
+        raw = as_text(facts.select(*headers.facts) if headers.facts else pl.DataFrame(height=facts.height), headers)
         scored, _ = score_chunk(self.evaluator, validate(raw, headers.facts, self.as_of, self.remembered), first_row)
         return scored.select(RESULT_COLUMNS)  # the ids layout: the readable layouts' columns stay behind
 
     def score_polars(self, frame: pl.DataFrame, first_row: int = 0) -> pl.DataFrame:
         headers = self.headers(frame.columns)
         facts = frame.select(pl.col(header).alias(key) for key, header in headers.facts.items())
-        if not headers.facts:
+        if not headers.facts:  # selecting no column gives no rows: keep the frame's
             facts = pl.DataFrame(height=frame.height)
         scored = self.score_facts(facts, headers, first_row)
         return scored.hstack(frame.select(pl.col(column).alias(name) for column, name in headers.carried.items()))

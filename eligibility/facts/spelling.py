@@ -6,13 +6,13 @@ accepted in one place is accepted everywhere, and refused with the same message.
 
 - A key is its canonical name, its Chinese name or another declared spelling
   (surrounding spaces ignored; English keys in any case).
-- Text is trimmed; an empty text is an unknown fact.
+- Text is trimmed; an empty text (or null) is an unknown fact: the fact's default if it has one, as if left out.
 - A value of a closed set: its code, its Chinese spellings or its English name, in any case.
 - Yes/no: the words of BOOLEAN_WORDS (是/否, true/false, yes/no, y/n, 1/0, on/off, t/f).
 - A date: 2020-03-01, 2020/3/1, 2020.3.1 or 2020年3月1日, a day that exists,
   from 1900 to 2200 (with a midnight time, 00:00:00, as a workbook's date cell reads).
 - A number: a plain decimal (5, 4.5), within the fact's bounds and decimal places.
-- An amount: whole yuan from 0 to MAX_YUAN.
+- An amount: whole yuan from 0 to MAX_YUAN, as a number or the text of one (5000, 5000.0, -0).
 - A list (codes, awards) holds at most MAX_ITEMS items; a text at most MAX_TEXT characters.
 - Codes (programmes): a list, or one text with the codes separated by ; ； , or ，.
 - Awards: a list of {level, name, amount_yuan} (级别, 名称, 金额), or one text of
@@ -28,6 +28,7 @@ import math
 import re
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any, Final
 
 from eligibility.errors import shown
@@ -79,8 +80,11 @@ DATE_PATTERN: Final = re.compile(
 DATES_ALLOWED: Final = "2020-03-01, 2020/3/1 or 2020年3月1日 (a day that exists, from 1900 to 2200)"
 DATES_ALLOWED_ZH: Final = "2020-03-01、2020/3/1 或 2020年3月1日（须为实际存在的日期，1900至2200年）"
 _DECIMAL: Final = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
-_WHOLE: Final = re.compile(r"^\d+$")
+_AMOUNT: Final = re.compile(r"^[+-]?\d+(\.\d*)?$")  # read as the number it writes: 5000, 5000.0, -0
 _SURROGATE: Final = re.compile("[\ud800-\udfff]")
+# What str.strip() strips, for trimming a column of cells the same way (polars strips Unicode White_Space,
+# which leaves out the separators \x1c-\x1f that Python counts as space).
+WHITESPACE: Final = "".join(character for character in map(chr, range(0x3001)) if character.isspace())
 
 
 def fact_key(raw: object) -> str | None:
@@ -108,13 +112,17 @@ def closest_key(raw: object) -> str | None:
 
 
 def fact_value(spec: FieldSpec, raw: object) -> Any:
-    """One fact's value as given -> its canonical value, or None when unknown; Misspelt when not allowed."""
+    """One fact's value as given -> its canonical value; Misspelt when not allowed.
+
+    Nothing (None, an empty text) is unknown: None, or the fact's default when it
+    has one (an applicant is a person unless said otherwise), as when left out.
+    """
     if raw is None:
-        return None
+        return spec.default
     if isinstance(raw, str):
         raw = raw.strip()
         if raw == "":
-            return None
+            return spec.default
     return _PARSERS[spec.kind](spec, raw)
 
 
@@ -191,32 +199,37 @@ def as_date(raw: object) -> date:
 
 
 def text(spec: FieldSpec, raw: object) -> str:
+    """Text of at most MAX_TEXT characters, or a whole number (an identifier a spreadsheet made a number)."""
     if isinstance(raw, int) and not isinstance(raw, bool):
-        if raw.bit_length() > 4 * MAX_TEXT:  # more digits than a text may hold (and Python may refuse to print it)
-            raise Misspelt(
-                f"too long: a number of more than {MAX_TEXT} digits; allowed: at most {MAX_TEXT} characters",
-                f"太长：超过{MAX_TEXT}位的数字；最多{MAX_TEXT}个字符",
-            )
+        if raw.bit_length() > 4 * MAX_TEXT:  # more than MAX_TEXT digits, maybe more than Python will write
+            raise too_long(f"more than {MAX_TEXT}", f"超过{MAX_TEXT}")
         raw = str(raw)
     if not isinstance(raw, str):
         raise Misspelt("not text", "不是文字")
     if len(raw) > MAX_TEXT:
+        raise too_long(str(len(raw)))
+    if _SURROGATE.search(raw):  # no UTF-8 (a file, a roster, a JSON body) can hold it: not text
         raise Misspelt(
-            f"too long: {len(raw)} characters; allowed: at most {MAX_TEXT}", f"太长：{len(raw)}个字符；最多{MAX_TEXT}个"
-        )
-    if _SURROGATE.search(raw):  # half of a UTF-16 pair: no text, and no output (UTF-8, JSON, a sheet) can hold it
-        raise Misspelt(
-            "not text: holds an unpaired UTF-16 surrogate (\\ud800-\\udfff)", "不是有效文字：含有不成对的UTF-16代理码位"
+            "not text: holds an unpaired UTF-16 surrogate (\\ud800-\\udfff)", "不是文字：含有不成对的 UTF-16 代理码元"
         )
     return raw
+
+
+def too_long(length: str, length_zh: str | None = None) -> Misspelt:
+    """The refusal of a text of `length` characters, longer than MAX_TEXT."""
+    return Misspelt(
+        f"too long: {length} characters; allowed: at most {MAX_TEXT}",
+        f"太长：{length_zh or length}个字符；最多{MAX_TEXT}个",
+    )
 
 
 def yuan(raw: object) -> int | None:
     """An amount in whole yuan, 0 to MAX_YUAN; None (unknown) for nothing or an empty text."""
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return None
-    if isinstance(raw, str) and _WHOLE.match(raw.strip()) and len(raw.strip()) <= 12:
-        raw = int(raw.strip())
+    if isinstance(raw, str) and _AMOUNT.match(raw.strip()) and len(raw.strip()) <= 20:
+        written = Decimal(raw.strip())  # exact: 999999999.99999999 is no float's 1e9
+        raw = int(written) if written == written.to_integral_value() else None
     if isinstance(raw, float) and raw.is_integer() and abs(raw) <= MAX_YUAN:
         raw = int(raw)
     if isinstance(raw, int) and not isinstance(raw, bool) and 0 <= raw <= MAX_YUAN:
@@ -317,6 +330,13 @@ def _flat_awards(spec: FieldSpec, raw: str) -> tuple[dict[str, Any], ...]:
                 (
                     f"{item!r}: level not allowed; allowed: {spec.allowed}",
                     f"{item!r}：级别不在可选范围；可选：{spec.allowed}",
+                )
+            )
+        elif len(name) > MAX_TEXT:  # as the Award model refuses a record's name
+            problems.append(
+                (
+                    f"{item[:20]!r}…: name too long: {len(name)} characters; allowed: at most {MAX_TEXT}",
+                    f"{item[:20]!r}…：名称太长：{len(name)}个字符；最多{MAX_TEXT}个",
                 )
             )
         else:
