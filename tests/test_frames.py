@@ -238,3 +238,13 @@ def test_an_award_amount_of_negative_zero_is_zero_yuan_in_batch_as_in_the_api() 
     assert profile.awards is not None and profile.awards[0].amount_yuan == 0
     scored = score_roster(pl.DataFrame({"地区": ["qijiang"] * 2, "奖项": ["national:-0.0", "national:-1"]}), AS_OF)
     assert scored["status"].to_list() == ["ok", "error"]
+
+
+def test_years_written_with_more_decimal_places_than_allowed_are_refused_not_rounded_by_batch_and_the_api() -> None:
+    # Read through a float, 4.999999999999999999 was 5.0: five years' service, and 500,000 yuan, granted.
+    with pytest.raises(InputError, match="too many decimal places"):
+        parse_profile({"region": "aksu", "years_served": "4.999999999999999999"})
+    years = ["4.999999999999999999", "5.00", "4.99"]
+    scored = score_roster(pl.DataFrame({"地区": ["aksu"] * 3, "本地工作年限": years}), AS_OF)
+    assert scored["status"].to_list() == ["error", "ok", "ok"]
+    assert "too many decimal places" in scored["error"][0]

@@ -148,20 +148,23 @@ def yes_no(spec: FieldSpec, raw: object) -> bool:
 def number(spec: FieldSpec, raw: object) -> float:
     """A plain decimal number within the fact's bounds and decimal places (exponents, infinities, NaN refused)."""
     value: float | None = None
+    places_written = False  # more decimal places written than the fact has
     if isinstance(raw, int | float) and not isinstance(raw, bool):
         try:
             value = float(raw)
         except OverflowError:  # an integer too large for a float
             value = None
     elif isinstance(raw, str) and _DECIMAL.match(raw.strip()) and len(raw.strip()) <= 20:
-        value = float(raw.strip())
+        written = Decimal(raw.strip())  # its decimal places as written: 4.999999999999999999 is no float's 5.0
+        value = float(written)
+        places_written = written != round(written, spec.decimals)
     minimum = spec.minimum if spec.minimum is not None else 0
     maximum = spec.maximum if spec.maximum is not None else math.inf
     if value is None or not math.isfinite(value):
         what, what_zh = "not a number", "不是数字"
     elif not minimum <= value <= maximum:
         what, what_zh = "out of range", "超出范围"
-    elif round(value, spec.decimals) != value:
+    elif places_written or round(value, spec.decimals) != value:
         what, what_zh = "too many decimal places", "小数位数过多"
     else:
         return value
