@@ -152,9 +152,12 @@ def validate(
         value: pl.Expr
         if spec.kind is FieldKind.text:  # every cell differs (an id): checked over the column, as spelling.text
             text = pl.col(key).str.strip_chars(spelling.WHITESPACE)
-            long = text.str.len_chars() > spelling.MAX_TEXT
-            value = pl.when((text != "") & ~long).then(text)
-            problem = _too_long(text, long, header, key)
+            value = pl.when(text != "").then(text)
+            longest = raw.get_column(key).str.len_bytes().max()
+            if isinstance(longest, int) and longest > spelling.MAX_TEXT:  # bytes >= characters: else none is too long
+                long = text.str.len_chars() > spelling.MAX_TEXT
+                value = pl.when((text != "") & ~long).then(text)
+                problem = _too_long(text, long, header, key)
         else:
             cells = distinct.get_column(key)[0].to_list()
             table = remembered.checked(key, cells)
