@@ -73,7 +73,7 @@ def test_a_bad_cell_is_named_with_its_column_value_and_what_is_allowed(tmp_path:
     assert "学历 (degree): '博导': not an allowed value; allowed: none (无)" in error
     assert "本地工作起始日期 (service_start_date): '2021-02-30': not a date" in error
     assert "是否在本地购房 (bought_home_in_region): '也许': not a yes/no value" in error
-    assert rows["A6"]["error"].startswith("地区: required; allowed: aksu (阿克苏/阿克苏地区)")
+    assert rows["A6"]["error"].startswith("地区 (region): required; allowed: aksu (阿克苏/阿克苏地区)")
     assert rows["A1"]["status"] == "ok" and rows["A1"]["error"] is None
 
 

@@ -228,7 +228,7 @@ def test_cells_are_trimmed_of_what_python_counts_as_space_in_batch_as_in_the_api
     # error row without a message, and an id kept them.
     scored = score_roster(pl.DataFrame({"地区": ["\x1f", "\x1caksu\u3000"], "编号": ["\x1fA\x1f", " B\x1e"]}), AS_OF)
     assert scored["id"].to_list() == ["A", "B"]
-    assert scored["status"].to_list() == ["error", "ok"] and scored["error"][0].startswith("地区: required")
+    assert scored["status"].to_list() == ["error", "ok"] and scored["error"][0].startswith("地区 (region): required")
     report = Calculator.default().evaluate({"region": "\x1caksu\u3000", "id": " B\x1e"}, as_of=AS_OF)
     assert report.applicant_id == "B"
 

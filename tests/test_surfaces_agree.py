@@ -621,7 +621,7 @@ def _problems(error: str, headers: dict[str, str], used: list[str]) -> list[tupl
     starts = []
     for key in FIELDS:
         header = headers[key] if key in used else key
-        wheres = {header, f"{header} ({key})"}  # a missing region names the column alone
+        wheres = {header, f"{header} ({key})"}
         for where in wheres:
             for found in re.finditer(re.escape(f"{where}: "), error):
                 if found.start() == 0 or error[: found.start()].endswith("; "):

@@ -166,9 +166,10 @@ def validate(
             missing = value.is_null() & pl.col(key).str.strip_chars(spelling.WHITESPACE).fill_null("").eq("")
             allowed = remembered.allowed(spec)
             found = problem or (pl.lit(None, pl.String), pl.lit(None, pl.String))
+            where, where_zh = (header, header) if header == key else (f"{header} ({key})", f"{header}（{key}）")
             problem = (
-                pl.when(missing).then(pl.lit(f"{header}: required; allowed: {allowed}")).otherwise(found[0]),
-                pl.when(missing).then(pl.lit(f"{header}：必填；可选：{allowed}")).otherwise(found[1]),
+                pl.when(missing).then(pl.lit(f"{where}: required; allowed: {allowed}")).otherwise(found[0]),
+                pl.when(missing).then(pl.lit(f"{where_zh}：必填；可选：{allowed}")).otherwise(found[1]),
             )
         if spec.default is not None:
             value = value.fill_null(pl.lit(spec.default, dtype=dtype))
