@@ -133,11 +133,7 @@ def test_a_profile_on_standard_input_is_bounded(tmp_path: Path) -> None:
     ("name", "text", "expected"),
     [
         ("p.yaml", "region: aksu\nyears_served: " + "1" * 5000 + "\n", "years_served: '111"),  # read as written
-        (
-            "p.json",
-            '{"region": "aksu", "years_served": ' + "1" * 5000 + "}",
-            "not valid JSON: a number of 5,000 digits",
-        ),
+        ("p.json", '{"region": "aksu", "years_served": ' + "1" * 5000 + "}", "years_served: '111"),  # as over HTTP
     ],
     ids=["YAML", "JSON"],
 )

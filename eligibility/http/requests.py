@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import json
 import re
-import sys
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Final
@@ -19,6 +18,7 @@ from urllib.parse import parse_qsl
 from fastapi import Request
 from pydantic import TypeAdapter, ValidationError
 
+from eligibility.documents import json_integer
 from eligibility.errors import Problem
 from eligibility.facts.spelling import DATES_ALLOWED, Misspelt, as_date
 from eligibility.http.errors import ApiError
@@ -48,16 +48,6 @@ def _refuse_constant(name: str) -> Any:
     raise ValueError(f"{name} is not JSON")
 
 
-def _integer(digits: str) -> int | str:
-    """A JSON integer; one too long for Python to read (over 4,300 digits) stays its digits.
-
-    JSON sets no limit, so the profile refuses it on its field (not a number, too long), as
-    the batch refuses a cell of those digits, rather than the whole body being malformed.
-    """
-    limit = sys.get_int_max_str_digits()
-    return digits if limit and len(digits.lstrip("-")) > limit else int(digits)
-
-
 async def read_json(request: Request, limit: int, seconds: float = BODY_SECONDS) -> Any:
     """The body as JSON: refused (413) before parsing when larger than `limit` bytes, (408) when too slow,
     (422) when not UTF-8 JSON or nested more than MAX_DEPTH deep."""
@@ -79,7 +69,7 @@ async def read_json(request: Request, limit: int, seconds: float = BODY_SECONDS)
         ) from None
     try:
         data = json.loads(
-            text, object_pairs_hook=_refuse_duplicate_keys, parse_constant=_refuse_constant, parse_int=_integer
+            text, object_pairs_hook=_refuse_duplicate_keys, parse_constant=_refuse_constant, parse_int=json_integer
         )
         if _SURROGATE_ESCAPE.search(body):  # valid JSON, but a lone one is not text: refuse it here, not at output
             json.dumps(data, ensure_ascii=False).encode("utf-8")
