@@ -270,10 +270,11 @@ class RosterWriter:
         with self.temporary.open("wb") as stream:
             stream.write(_encoded(",".join(_csv_quoted(name) for name in headings) + "\n", self.csv_encoding, True))
             # The layout's own words and numbers never start a formula: only the other cells are looked at.
-            untrusted = [f"c{index}" for index, column in enumerate(columns) if not column.trusted]
+            untrusted = [index for index, column in enumerate(columns) if not column.trusted]
             as_utf8 = codecs.lookup(self.csv_encoding).name in ("utf-8", "utf-8-sig")
             for part in self._part_files():
-                cells = neutralised(layouts.rendered(self._aligned(part, needed), columns), untrusted)
+                cells = layouts.rendered(self._aligned(part, needed), columns)
+                cells = neutralised(cells, [cells.columns[index] for index in untrusted])
                 if as_utf8:  # polars writes UTF-8 itself: no Python string between
                     cells.write_csv(stream, include_header=False)
                 else:
